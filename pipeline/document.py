@@ -19,7 +19,7 @@ class Block:
     """
     start: int
     end: int
-    kind: str = "paragraph"          # paragraph | heading | table_cell | list_item
+    kind: str = "paragraph"          # paragraph | heading | list_item | table_cell | table_row
     paragraph: int = 0               # 1-based paragraph number in the source
     page: int | None = None          # 1-based page (PDF only)
     heading_level: int | None = None

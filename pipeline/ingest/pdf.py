@@ -1,0 +1,163 @@
+"""PDF with pdfplumber: text lines in reading order, re-joined into paragraphs.
+
+- Lines that run to the right margin continue on the next line (wrapped mid-sentence);
+  Chinese needs no space at the join. A line that stops short, or a next line that is
+  indented or starts with a numbering marker, ends the paragraph.
+- Running headers/footers (the same text at the top or bottom of many pages) and page
+  numbers are dropped; each paragraph keeps the page it starts on.
+- Tables found by pdfplumber are kept as tables (one block per cell) and their text is
+  kept out of the paragraphs.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import regex as re
+
+from pipeline.document import InputError
+from pipeline.normalise import clean_line
+
+_PAGE_NUMBER = re.compile(r"^(?:[-—–_·\s]*\d{1,4}[-—–_·\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]?\s*[IVXLC]+\s*[-—–]?)$")
+_STARTS_STRUCTURE = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳]|——|注[:：\d])")
+_SENTENCE_END = "。！？；：!?;:"
+MARGIN = 0.08      # share of the page height treated as header/footer band
+
+
+def read_pdf(path) -> list[tuple[str, dict]]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(str(path))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError("encrypted PDF (password required)") from None
+    except PDFSyntaxError:
+        raise InputError("corrupt PDF (cannot parse)") from None
+    except Exception as e:
+        name = type(e).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise InputError("encrypted PDF (password required)") from None
+        raise InputError(f"corrupt PDF ({name})") from None
+    with pdf:
+        try:
+            pages = [_read_page(page) for page in pdf.pages]
+        except InputError:
+            raise
+        except Exception as e:
+            raise InputError(f"corrupt PDF ({type(e).__name__}: {str(e)[:80]})") from None
+    if not any(p["lines"] or p["tables"] for p in pages):
+        raise InputError("no text layer (scanned PDF?): nothing to extract without OCR")
+    _drop_running_lines(pages)
+    return _paragraphs(pages)
+
+
+def _read_page(page) -> dict:
+    tables = []
+    try:
+        found = page.find_tables()
+    except Exception:
+        found = []
+    boxes = []
+    for t in found:
+        rows = t.extract()
+        # A one-column "table" is a frame drawn around running text, not a table.
+        if not rows or max(len(row) for row in rows) < 2 or len(rows) < 2 \
+                or sum(1 for row in rows for c in row if c and c.strip()) < 3:
+            continue
+        boxes.append(t.bbox)
+        tables.append({"top": t.bbox[1], "rows": rows})
+
+    def outside(obj):
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+    body = page.filter(outside) if boxes else page
+    lines = []
+    for ln in body.extract_text_lines(strip=True, return_chars=False):
+        text = clean_line(ln["text"])
+        if text:
+            lines.append({"text": text, "x0": ln["x0"], "x1": ln["x1"],
+                          "top": ln["top"], "bottom": ln["bottom"]})
+    return {"number": page.page_number, "width": page.width, "height": page.height,
+            "lines": lines, "tables": tables}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _drop_running_lines(pages: list[dict]) -> None:
+    """Remove page numbers and headers/footers repeated across pages."""
+    band_counts: Counter = Counter()
+    for p in pages:
+        keys = {_key(ln["text"]) for ln in p["lines"] if _in_band(ln, p)}
+        band_counts.update(keys)
+    repeated = {k for k, n in band_counts.items() if n >= max(2, len(pages) // 3)}
+    for p in pages:
+        p["lines"] = [ln for ln in p["lines"]
+                      if not (_in_band(ln, p) and (_PAGE_NUMBER.match(ln["text"]) or _key(ln["text"]) in repeated))
+                      and not (_PAGE_NUMBER.match(ln["text"]) and len(ln["text"]) <= 12 and _is_isolated(ln, p))]
+
+
+def _in_band(ln: dict, p: dict) -> bool:
+    return ln["top"] < p["height"] * MARGIN or ln["bottom"] > p["height"] * (1 - MARGIN)
+
+
+def _is_isolated(ln: dict, p: dict) -> bool:
+    """A number alone on the last or first line of a page is a page number."""
+    return bool(p["lines"]) and (ln is p["lines"][-1] or ln is p["lines"][0])
+
+
+def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
+    parts: list[tuple[str, dict]] = []
+    n_par = n_table = 0
+    open_par = None            # [text, attrs, last_line_full]
+    left = right = None
+    for p in pages:
+        xs0 = [ln["x0"] for ln in p["lines"]]
+        xs1 = [ln["x1"] for ln in p["lines"]]
+        if xs0:
+            left = _percentile(xs0, 0.1)
+            right = _percentile(xs1, 0.9)
+        items = [(ln["top"], "line", ln) for ln in p["lines"]] + [(t["top"], "table", t) for t in p["tables"]]
+        items.sort(key=lambda x: (x[0], x[1]))
+        for _, kind, item in items:
+            if kind == "table":
+                if open_par:
+                    parts.append((open_par[0], open_par[1]))
+                    open_par = None
+                n_table += 1
+                n_par += 1
+                for r, row in enumerate(item["rows"], start=1):
+                    for c, cell in enumerate(row, start=1):
+                        text = clean_line((cell or "").replace("\n", ""))
+                        if text:
+                            parts.append((text, {"kind": "table_cell", "page": p["number"],
+                                                 "paragraph": n_par, "table": n_table, "row": r, "col": c}))
+                continue
+            text = item["text"]
+            char_w = max(4.0, (item["bottom"] - item["top"]))
+            indented = item["x0"] > left + 1.5 * char_w if left is not None else False
+            full = right is not None and item["x1"] >= right - 1.5 * char_w
+            if (open_par and open_par[2] and not indented
+                    and not _STARTS_STRUCTURE.match(text)):
+                open_par[0] += text
+                open_par[2] = full and text[-1] not in _SENTENCE_END[:4]
+                continue
+            if open_par:
+                parts.append((open_par[0], open_par[1]))
+            n_par += 1
+            open_par = [text, {"page": p["number"], "paragraph": n_par},
+                        full and text[-1] not in _SENTENCE_END[:4]]
+    if open_par:
+        parts.append((open_par[0], open_par[1]))
+    return parts
+
+
+def _percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))]

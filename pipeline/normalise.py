@@ -1,0 +1,37 @@
+"""Clean source lines before they become ``document.text``.
+
+Only debris goes: Word/HTML export leftovers that are not part of the report
+(``[bookmark: _GoBack]``, field codes, HTML tags and comments, ``&nbsp;`` entities).
+Width and space differences (full-width digits, ``％``, U+00A0, U+3000) stay in the text
+as written and are folded in the compact views the extractors match on
+(:mod:`pipeline.textview`), so no character a record points at ever moves.
+"""
+from __future__ import annotations
+
+import html
+
+import regex as re
+
+_DEBRIS = re.compile(
+    r"\[bookmark:[^\]]*\]"                     # docx2txt bookmarks
+    r"|\{\s*(?:PAGE|NUMPAGES|HYPERLINK|TOC|REF|MERGEFIELD)\b[^}]*\}"   # stray field codes
+    r"|<!--.*?-->"                             # HTML comments
+    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\u4e00-\u9fff]*)?/?>",  # HTML tags (no CJK inside)
+    re.S,
+)
+_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
+
+
+def clean_line(line: str) -> str:
+    """One source line without debris, control characters and edge white space."""
+    line = _DEBRIS.sub("", line)
+    if "&" in line:
+        line = _ENTITY.sub(lambda m: html.unescape(m.group(0)), line)
+    line = _CONTROL.sub("", line)
+    return line.strip(" \t\r\n\u00a0\u3000\u2002\u2003")
+
+
+def clean_html_comments(text: str) -> str:
+    """Drop multi-line HTML comments before a text is split into lines."""
+    return re.sub(r"<!--.*?-->", "", text, flags=re.S)

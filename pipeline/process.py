@@ -1,0 +1,97 @@
+"""One file through the whole chain:
+
+    ingest → sections → sentences → extractors (quantities, agencies, cases) → NER model
+    → records → output JSON
+
+``process_file`` is the per-document function used by the CLI, the batch runner (local
+processes or Dask workers) and the tests.
+"""
+from __future__ import annotations
+
+import os
+
+import regex as re
+
+from pipeline.document import Document, InputError, Record
+from pipeline.ingest import read_document
+from pipeline.output import document_json
+from pipeline.rules import rules_version
+from pipeline.sections import find_sections
+from pipeline.segment import add_sentences
+from pipeline.textview import compact
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+__all__ = ["process_file", "process_document", "warm_up", "InputError"]
+
+
+def warm_up(use_model: bool = True) -> None:
+    """Load everything a worker needs once (rules, jieba dictionary, NER model)."""
+    from pipeline.extract import agencies, cases, quantities  # noqa: F401
+    from pipeline.segment import tokenizer
+    from pipeline.sections import _rules
+    _rules()
+    tokenizer()
+    quantities.find_quantities("全年全区专利授权量19298件，同比增长29.6%。")
+    agencies.find_agencies("区法院审结案件。", None)
+    cases.find_cases("审结腾讯公司诉珍分夺秒公司侵害商标权案。")
+    if use_model:
+        from pipeline.ner import load_model
+        load_model()
+
+
+def process_file(path: str | os.PathLike, *, use_model: bool = True) -> dict:
+    """The output object (docs/OUTPUT.md) for one input file; InputError on bad input."""
+    doc = read_document(path)
+    process_document(doc, use_model=use_model)
+    return document_json(doc, rules_version())
+
+
+def process_document(doc: Document, *, use_model: bool = True) -> Document:
+    from pipeline.extract.agencies import find_agencies
+    from pipeline.extract.cases import find_cases
+    from pipeline.extract.quantities import find_quantities
+    from pipeline.region import detect_region
+
+    doc.sections = find_sections(doc)
+    head_blocks = [b for b in doc.blocks[:12] if b.kind != "table_cell"]
+    if doc.title is None and head_blocks:
+        first = doc.text[head_blocks[0].start:head_blocks[0].end]
+        doc.title = first if len(first) <= 80 else first[:80]
+    head = doc.text[:1500]
+    doc.region = detect_region(f"{doc.title or ''}\n{head}", doc.source)
+    m = _YEAR.search(compact(f"{doc.title or ''}\n{head[:400]}").text) or _YEAR.search(doc.source)
+    doc.year = int(m.group(1)) if m else None
+    add_sentences(doc)
+
+    records: list[Record] = []
+    context_cache: dict[int, str] = {}
+    for sent in doc.sentences:
+        view = compact(doc.text, sent.start, sent.end)
+        if not view.text:
+            continue
+        common = {"sentence": doc.text[sent.start:sent.end],
+                  "sentence_start": sent.start, "sentence_end": sent.end}
+
+        def add(rtype, items, keys):
+            for it in items:
+                a, b = view.span(it["start"], it["end"])
+                if b <= a:
+                    continue
+                fields = dict(common)
+                fields.update({k: it.get(k) for k in keys})
+                records.append(Record(rtype, a, b, fields))
+
+        add("quantity", find_quantities(view.text),
+            ("value", "value_max", "unit", "kind", "role", "direction", "qualifier", "metric"))
+        block = doc.blocks[sent.block]
+        if sent.block not in context_cache:
+            context_cache.clear()
+            context_cache[sent.block] = compact(doc.text, block.start, block.end).text
+        add("agency", find_agencies(view.text, doc.region, context_cache[sent.block]), ("canonical",))
+        add("case", find_cases(view.text), ("parties",))
+    doc.records = records
+    if use_model:
+        from pipeline.ner import apply_model
+        apply_model(doc)
+    return doc

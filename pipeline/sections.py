@@ -1,0 +1,256 @@
+"""Section structure: headings found in the text, levels from the order markers appear in.
+
+Heading forms (GUIDE.md section 1, shapes in ``rules/sections.yaml``): numbered markers
+(一、 （一） 1. （1） ①), Markdown/Word heading styles, 一是/——/首先 paragraphs with a title
+sentence, inline labels (``专利：…``) and lead sentences (``加强知识产权审判工作。…``).
+
+Levels are relative: a stack of the forms seen so far; a form already on the stack closes
+everything below it (a sibling), a new form opens a child. A section runs from its heading
+to the next heading of the same or a higher level.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex as re
+
+from pipeline import rules
+from pipeline.document import Document, Section
+from pipeline.segment import sentence_ends
+from pipeline.textview import compact
+
+_SCHEMA = {
+    "type": "object",
+    "required": ["markers", "limits", "label_bad_endings", "label_bad_starts",
+                 "lead_bad_starts", "lead_bad_endings"],
+    "properties": {
+        "markers": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["form", "pattern"],
+            "properties": {"form": {"type": "string"}, "pattern": {"type": "string"},
+                           "needs_title_sentence": {"type": "boolean"}}}},
+        "limits": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
+        "label_bad_endings": {"type": "array", "items": {"type": "string"}},
+        "label_bad_starts": {"type": "array", "items": {"type": "string"}},
+        "lead_bad_starts": {"type": "array", "items": {"type": "string"}},
+        "lead_bad_endings": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+_SENT_END = "。！？"
+_DIGIT = re.compile(r"\d|[%％‰]")
+_QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|「[^」]*」")
+
+
+@dataclass
+class _Rules:
+    markers: list[tuple[str, re.Pattern, bool]]
+    limits: dict
+    label_bad_endings: tuple
+    label_bad_starts: tuple
+    lead_bad_starts: tuple
+    lead_bad_endings: tuple
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = rules.load("sections", _SCHEMA)
+    markers = []
+    for m in data["markers"]:
+        try:
+            markers.append((m["form"], re.compile(m["pattern"]), bool(m.get("needs_title_sentence"))))
+        except re.error as e:
+            raise rules.RulesError(f"rules/sections.yaml: bad pattern for {m['form']}: {e}") from None
+    return _Rules(markers, data["limits"], tuple(data["label_bad_endings"]),
+                  tuple(data["label_bad_starts"]), tuple(data["lead_bad_starts"]),
+                  tuple(data["lead_bad_endings"]))
+
+
+@dataclass
+class _Heading:
+    form: str
+    marker: str
+    title: str
+    start: int          # offset of the heading (marker) in document.text
+    title_start: int
+    title_end: int
+    level_hint: int | None = None
+
+
+def find_sections(doc: Document) -> list[Section]:
+    """Headings of ``doc`` as a section tree (list in document order, parents by id)."""
+    headings: list[_Heading] = []
+    for block in doc.blocks:
+        if block.kind in ("table_cell", "table_row"):
+            continue
+        headings.extend(_block_headings(doc, block))
+    return _build_tree(headings, len(doc.text))
+
+
+def _first_sentence(s: str) -> int:
+    """Length of the first sentence of s (up to and including 。！？)."""
+    return sentence_ends(s)[0]
+
+
+def _has_figures(s: str) -> bool:
+    return bool(_DIGIT.search(_QUOTED.sub("", s)))
+
+
+def _clean_title(s: str) -> str:
+    return s.rstrip("。：:；;，,、 ")
+
+
+def _block_headings(doc: Document, block) -> list[_Heading]:
+    r = _rules()
+    view = compact(doc.text, block.start, block.end)
+    s = view.text
+    if not s:
+        return []
+    out: list[_Heading] = []
+
+    def mk(form, marker_len, title_from, title_to, hint=None):
+        title = _clean_title(s[title_from:title_to])
+        if not title:
+            return None
+        a, b = view.span(title_from, title_from + len(title))
+        h = _Heading(form, s[:marker_len] if marker_len else "", title,
+                     view.span(0, 1)[0] if marker_len else a, a, b, hint)
+        out.append(h)
+        return h
+
+    # Structure hints from the source: Markdown '#' lines and Word heading styles.
+    if block.kind == "heading" and block.heading_level is not None:
+        if block.heading_level == 0 or (block.heading_level == 1 and doc.format == "md"
+                                        and not any(b.kind == "heading" and b.heading_level == 1
+                                                    for b in doc.blocks if b is not block)):
+            if doc.title is None:
+                doc.title = _clean_title(s)
+            return []
+        marker = _match_marker(s)
+        mlen = len(marker[1]) if marker else 0
+        mk(f"style{block.heading_level}", mlen, mlen, len(s), block.heading_level)
+        return out
+
+    marker = _match_marker(s)
+    body_from = 0
+    if marker:
+        form, mtext, needs_sentence = marker
+        rest_from = len(mtext)
+        while rest_from < len(s) and s[rest_from] in "，,：: ":
+            rest_from += 1
+        rest = s[rest_from:]
+        if not rest:
+            return []
+        n = _first_sentence(rest)
+        if needs_sentence:
+            ok = (n <= r.limits["title_sentence_max"] and not _has_figures(rest[:n])
+                  and rest[n - 1:n] in tuple(_SENT_END) and n < len(rest))
+        elif len(rest) <= r.limits["title_max"] and n >= len(rest):
+            ok = True              # the whole paragraph is the title
+        else:
+            ok = n <= r.limits["title_max"] and not (form in ("num_dot", "num_paren") and _has_figures(rest[:n]))
+        if not ok:
+            return []
+        mk(form, len(mtext), rest_from, rest_from + n)
+        body_from = rest_from + n
+    elif block.lead_bold and block.lead_bold < block.end - block.start:
+        lead = compact(doc.text, block.start, block.start + block.lead_bold).text
+        if 2 <= len(_clean_title(lead)) <= r.limits["title_sentence_max"]:
+            mk("lead", 0, 0, len(lead))
+            body_from = len(lead)
+    else:
+        label = _inline_label(s)
+        if label:
+            mk("label", 0, 0, label)
+            return out
+        n = _first_sentence(s)
+        if n < len(s) and _is_lead_sentence(s[:n], r.limits["lead_sentence_max"]):
+            mk("lead", 0, 0, n)
+            body_from = n
+    # Lead sentences inside a paragraph that opened with a title: each titles the
+    # sentences up to the next one.
+    if out and body_from < len(s):
+        pos = body_from
+        while pos < len(s):
+            n = _first_sentence(s[pos:])
+            sent = s[pos:pos + n]
+            if pos + n < len(s) and _is_lead_sentence(sent, r.limits["inner_lead_max"], inner=True):
+                mk("lead", 0, pos, pos + n)
+            pos += n
+    return out
+
+
+def _match_marker(s: str):
+    for form, pattern, needs_sentence in _rules().markers:
+        m = pattern.match(s)
+        if m:
+            return form, m.group(0), needs_sentence
+    return None
+
+
+def _inline_label(s: str) -> int:
+    r = _rules()
+    m = re.match(r"([^，。；：:,;、“”（）()\d]{2,%d})[：:]" % r.limits["inline_label_max"], s)
+    if not m or m.end() >= len(s):
+        return 0
+    label = m.group(1)
+    if label.endswith(r.label_bad_endings) or label.startswith(r.label_bad_starts):
+        return 0
+    return len(label)
+
+
+def _is_lead_sentence(sent: str, max_len: int, inner: bool = False) -> bool:
+    r = _rules()
+    body = sent.rstrip("。！？")
+    if not (4 <= len(body) <= max_len) or sent[-1:] != "。":
+        return False
+    if _has_figures(body) or body.startswith(r.lead_bad_starts) or body.endswith(r.lead_bad_endings):
+        return False
+    if inner and re.search(r"[，,；;：:]", body):
+        return False
+    return not re.search(r"[；;：:（(]", body)
+
+
+def _build_tree(headings: list[_Heading], text_len: int) -> list[Section]:
+    sections: list[Section] = []
+    stack: list[tuple[str, Section]] = []       # (form, section) from outermost down
+    for i, h in enumerate(headings, start=1):
+        forms = [f for f, _ in stack]
+        if h.form in forms:
+            del stack[forms.index(h.form):]
+        elif h.form.startswith("style"):
+            # Word/Markdown heading levels are absolute among themselves.
+            while stack and stack[-1][0].startswith("style") and int(stack[-1][0][5:]) >= int(h.form[5:]):
+                stack.pop()
+            while stack and not stack[-1][0].startswith("style"):
+                stack.pop()
+        parent = stack[-1][1] if stack else None
+        sec = Section(id=f"s{i}", marker=h.marker, title=h.title, level=len(stack) + 1,
+                      start=h.start, end=text_len, parent=parent.id if parent else None,
+                      title_start=h.title_start, title_end=h.title_end)
+        # close the sections this heading ends (same or deeper level)
+        for prev in reversed(sections):
+            if prev.level >= sec.level and prev.end == text_len:
+                prev.end = h.start
+        sections.append(sec)
+        stack.append((h.form, sec))
+    return sections
+
+
+def section_path_at(sections: list[Section], offset: int) -> tuple[str | None, list[str]]:
+    """(id, titles outermost first) of the innermost section containing ``offset``."""
+    by_id = {s.id: s for s in sections}
+    inner = None
+    for s in sections:
+        if s.start <= offset < s.end:
+            if inner is None or s.level >= inner.level:
+                inner = s
+        elif s.start > offset:
+            break
+    if inner is None:
+        return None, []
+    path, node = [], inner
+    while node is not None:
+        path.append(node.title)
+        node = by_id.get(node.parent) if node.parent else None
+    return inner.id, path[::-1]
