@@ -36,10 +36,11 @@ def read_pdf(path) -> list[tuple[str, dict]]:
     except PDFSyntaxError:
         raise InputError("corrupt PDF (cannot parse)") from None
     except Exception as e:
-        name = type(e).__name__
-        if "Password" in name or "Encrypt" in name:
+        # pdfplumber wraps pdfminer's errors; the cause names what went wrong.
+        names = " ".join(type(x).__name__ for x in (e, *e.args, e.__context__) if x is not None)
+        if "Password" in names or "Encrypt" in names:
             raise InputError("encrypted PDF (password required)") from None
-        raise InputError(f"corrupt PDF ({name})") from None
+        raise InputError(f"corrupt PDF (cannot parse: {names.split()[-1]})") from None
     with pdf:
         try:
             pages = [_read_page(page) for page in pdf.pages]

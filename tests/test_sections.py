@@ -1,0 +1,84 @@
+"""Sections: heading forms of GUIDE.md section 1 on real reports."""
+from pathlib import Path
+
+from pipeline.document import Block, Document
+from pipeline.ingest import assemble, read_document
+from pipeline.sections import find_sections, section_path_at
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def doc_of(*paragraphs, fmt="txt"):
+    doc = Document(source="t.txt", format=fmt, encoding="utf-8", sha256="0" * 64)
+    assemble(doc, [(p, {"paragraph": i}) for i, p in enumerate(paragraphs, start=1)])
+    return doc
+
+
+def titles(secs):
+    return [(s.marker, s.title, s.level) for s in secs]
+
+
+def test_seed_report_tree():
+    doc = read_document(CORPUS / "tianhe-ip-2023.txt")
+    secs = find_sections(doc)
+    t = titles(secs)
+    assert t[:5] == [("一、", "知识产权创造", 1), ("", "专利", 2), ("", "商标", 2), ("", "版权", 2),
+                     ("二、", "知识产权保护", 1)]
+    assert ("（一）", "司法保护", 2) in t
+    assert ("", "加强知识产权审判工作", 3) in t
+    assert ("一是", "与广州知识产权法院合作，首创知识产权诉讼案件转为行政投诉案件的办案新模式", 4) in t
+    i = doc.text.index("19298件")
+    assert section_path_at(secs, i)[1] == ["知识产权创造", "专利"]
+    # the preamble belongs to the root
+    assert section_path_at(secs, 5) == (None, [])
+
+
+def test_lead_sentences_inside_a_numbered_paragraph():
+    doc = doc_of("一、2023年工作回顾",
+                 "（一）坚决打赢经济翻身仗，经济运行持续好转。惠企政策直达快享。全面落实省“8+4”经济政策体系，"
+                 "为企业减负超过800亿元。重大项目支撑有力。实施重大项目1200个，完成投资3000亿元。")
+    t = titles(find_sections(doc))
+    assert t == [("一、", "2023年工作回顾", 1), ("（一）", "坚决打赢经济翻身仗，经济运行持续好转", 2),
+                 ("", "惠企政策直达快享", 3), ("", "重大项目支撑有力", 3)]
+
+
+def test_dash_paragraph_is_heading_only_with_title_sentence():
+    doc = doc_of("一、2023年工作回顾",
+                 "——城区人口突破千万，实现从特大城市到超大城市的大跨越。2015年，杭州首次跻身全国特大城市。",
+                 "——全球研发中心城市建设扬帆启航，全社会研发投入强度首次超过3%，人才总量突破300万。")
+    t = titles(find_sections(doc))
+    assert t == [("一、", "2023年工作回顾", 1), ("——", "城区人口突破千万，实现从特大城市到超大城市的大跨越", 2)]
+
+
+def test_numbered_long_paragraph_is_not_a_heading():
+    doc = doc_of("裁判要点",
+                 "1.作为特定区域内唯一合法经营有线电视传输业务的经营者及电视节目集中播控者，在市场准入、市场份额、"
+                 "经营地位、经营规模等各要素上均具有优势，可以认定该经营者占有市场支配地位。")
+    assert all(s.marker != "1." for s in find_sections(doc))
+
+
+def test_greeting_and_speech_colons_are_not_labels():
+    doc = doc_of("各位代表：", "现在，我代表市人民政府向大会报告工作。", "原告吴小秦诉称：2012年5月10日，其前往缴纳费用。")
+    assert find_sections(doc) == []
+
+
+def test_markdown_levels_and_title():
+    doc = read_document(CORPUS / "other-shaanxi-2017.md")
+    secs = find_sections(doc)
+    assert doc.title == "市场支配者捆绑销售服务，侵害了消费者的消费选择权"
+    t = titles(secs)
+    assert ("", "裁判要点", 2) in [(m, x, l) for m, x, l in t] or ("", "裁判要点", 1) in t
+    one = next(s for s in secs if s.marker == "一、")
+    parent = next(s for s in secs if s.id == one.parent)
+    assert parent.title == "裁判理由"
+
+
+def test_section_ranges_nest():
+    doc = read_document(CORPUS / "gov-work-report-hangzhou-2024.txt")
+    secs = find_sections(doc)
+    by_id = {s.id: s for s in secs}
+    for s in secs:
+        assert s.start < s.end
+        if s.parent:
+            p = by_id[s.parent]
+            assert p.start <= s.start and s.end <= p.end and p.level == s.level - 1
