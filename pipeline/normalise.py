@@ -19,6 +19,8 @@ _DEBRIS = re.compile(
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\u4e00-\u9fff]*)?/?>",  # HTML tags (no CJK inside)
     re.S,
 )
+# Page numbers left inline by PDF-to-text copies: " — 11 — " between words.
+_INLINE_PAGE_NO = re.compile(r"(?:(?<=\s)|^)[—－]\s?\d{1,3}\s?[—－]?(?=\s|$)")
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
 
@@ -26,6 +28,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]
 def clean_line(line: str) -> str:
     """One source line without debris, control characters and edge white space."""
     line = _DEBRIS.sub("", line)
+    if "—" in line or "－" in line:
+        line = _INLINE_PAGE_NO.sub("", line)
     if "&" in line:
         line = _ENTITY.sub(lambda m: html.unescape(m.group(0)), line)
     line = _CONTROL.sub("", line)

@@ -39,6 +39,8 @@ _SCHEMA = {
 
 _SENT_END = "。！？"
 _DIGIT = re.compile(r"\d|[%％‰]")
+# Chinese numerals counting something (三年, 第二, 十强) are figures too.
+_CN_FIGURE = re.compile(r"第[一二三四五六七八九十百千]|[一二三四五六七八九十两百千]+[年个项强大家次位批倍成]")
 _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|「[^」]*」")
 
 
@@ -170,13 +172,18 @@ def _block_headings(doc: Document, block) -> list[_Heading]:
     # Lead sentences inside a paragraph that opened with a title: each titles the
     # sentences up to the next one.
     if out and body_from < len(s):
-        pos = body_from
+        candidates, pos = [], body_from
         while pos < len(s):
             n = _first_sentence(s[pos:])
-            sent = s[pos:pos + n]
-            if pos + n < len(s) and _is_lead_sentence(sent, r.limits["inner_lead_max"], inner=True):
-                mk("lead", 0, pos, pos + n)
+            if pos + n < len(s) and _is_lead_sentence(s[pos:pos + n], r.limits["inner_lead_max"], inner=True):
+                candidates.append((pos, pos + n))
             pos += n
+        # A lead sentence titles a body of several sentences; short statements listed one
+        # after another ("X建成投用。Y启动建设。") are achievements, not titles.
+        bounds = [a for a, _ in candidates[1:]] + [len(s)]
+        for (a, b), nxt in zip(candidates, bounds):
+            if nxt - b >= r.limits["inner_lead_min_body"]:
+                mk("lead", 0, a, b)
     return out
 
 
@@ -206,7 +213,11 @@ def _is_lead_sentence(sent: str, max_len: int, inner: bool = False) -> bool:
         return False
     if _has_figures(body) or body.startswith(r.lead_bad_starts) or body.endswith(r.lead_bad_endings):
         return False
-    if inner and re.search(r"[，,；;：:]", body):
+    if _match_marker(body):        # 一是… inside a running paragraph is a list item
+        return False
+    if _CN_FIGURE.search(_QUOTED.sub("", body)):
+        return False
+    if inner and re.search(r"[，,；;：:、]", body):
         return False
     return not re.search(r"[；;：:（(]", body)
 

@@ -17,6 +17,28 @@ _STARTS_STRUCTURE = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳]|——|#|\|)")
 
 
+# A text with no line breaks (one paragraph of thousands of characters) still shows its
+# headings: a numbering marker right after a sentence end and a space.
+_LONG_LINE = 1500
+_HEADING_AFTER_SENTENCE = re.compile(
+    r"(?<=[。！？：；!?])\s+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]))")
+_TITLE_THEN_SPACE = re.compile(r"^((?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^。！？\s]{2,30})\s+(?=\S)")
+
+
+def split_long_line(line: str) -> list[str]:
+    """Recover paragraphs (and heading lines) from a text that lost its line breaks."""
+    if len(line) < _LONG_LINE:
+        return [line]
+    out = []
+    for piece in _HEADING_AFTER_SENTENCE.split(line):
+        m = _TITLE_THEN_SPACE.match(piece)
+        if m:
+            out.extend([m.group(1), piece[m.end():]])
+        else:
+            out.append(piece)
+    return out
+
+
 def decode(data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:4096]:
         raise InputError("binary data, not text (NUL bytes)")
@@ -53,7 +75,7 @@ def read_txt(data: bytes, markdown: bool = False) -> tuple[list[tuple[str, dict]
         raise InputError("binary data, not text")
     text = clean_html_comments(text)
     parts: list[tuple[str, dict]] = []
-    raw_lines = text.splitlines()
+    raw_lines = [piece for raw in text.splitlines() for piece in split_long_line(raw)]
     wrap = _wrap_width([clean_line(x) for x in raw_lines])
     for n, raw in enumerate(raw_lines, start=1):
         line = clean_line(raw)
