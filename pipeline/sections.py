@@ -222,10 +222,18 @@ def _is_lead_sentence(sent: str, max_len: int, inner: bool = False) -> bool:
     return not re.search(r"[；;：:（(]", body)
 
 
+_SOFT_FORMS = {"lead", "label", "shi", "dash"}
+
+
 def _build_tree(headings: list[_Heading], text_len: int) -> list[Section]:
     sections: list[Section] = []
     stack: list[tuple[str, Section]] = []       # (form, section) from outermost down
     for i, h in enumerate(headings, start=1):
+        if h.form not in _SOFT_FORMS:
+            # Numbered headings never nest under a lead sentence, label or 一是/—— paragraph:
+            # those title only the text up to the next heading.
+            while stack and stack[-1][0] in _SOFT_FORMS:
+                stack.pop()
         forms = [f for f, _ in stack]
         if h.form in forms:
             del stack[forms.index(h.form):]

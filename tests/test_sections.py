@@ -34,12 +34,20 @@ def test_seed_report_tree():
 
 
 def test_lead_sentences_inside_a_numbered_paragraph():
-    doc = doc_of("一、2023年工作回顾",
-                 "（一）坚决打赢经济翻身仗，经济运行持续好转。惠企政策直达快享。全面落实省“8+4”经济政策体系，"
-                 "为企业减负超过800亿元。重大项目支撑有力。实施重大项目1200个，完成投资3000亿元。")
+    doc = read_document(CORPUS / "gov-work-report-hangzhou-2024.txt")
     t = titles(find_sections(doc))
-    assert t == [("一、", "2023年工作回顾", 1), ("（一）", "坚决打赢经济翻身仗，经济运行持续好转", 2),
-                 ("", "惠企政策直达快享", 3), ("", "重大项目支撑有力", 3)]
+    i = t.index(("（二）", "坚决打赢经济翻身仗，经济运行持续好转", 2))
+    assert t[i + 1:i + 5] == [("", "惠企政策直达快享", 3), ("", "重大项目支撑有力", 3),
+                              ("", "产业结构不断优化", 3), ("", "消费市场回暖向好", 3)]
+
+
+def test_listed_short_achievements_are_not_lead_sentences():
+    doc = read_document(CORPUS / "gov-work-report-changsha-2024.docx")
+    t = [x[1] for x in titles(find_sections(doc))]
+    assert "自贸试验区长沙片区创新发展成效明显" in t and "重点领域改革纵深推进" in t
+    for achievement in ("湘琼先进制造业共建产业园首开区启动建设", "VFS联合签证中心落户试运营",
+                        "新型易货贸易交易管理平台建成投用", "黄花综保区连续三年进位"):
+        assert achievement not in t
 
 
 def test_dash_paragraph_is_heading_only_with_title_sentence():
