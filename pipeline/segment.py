@@ -34,6 +34,8 @@ def sentence_ends(s: str, start: int = 0, end: int | None = None) -> list[int]:
                 depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
+            if depth == 0 and i > start and s[i - 1] in _END and ch in "”’":
+                ends.append(i + 1)          # “…。” closes a quoted sentence
         elif ch in _END and depth == 0:
             j = i + 1
             while j < end and s[j] in _END + "”’）)":

@@ -1,0 +1,41 @@
+"""Sentence splitting and jieba words with the project dictionary."""
+from pipeline.segment import split_sentences, words
+
+
+def sents(text):
+    return [text[a:b] for a, b in split_sentences(text, 0, len(text))]
+
+
+def test_splits_on_chinese_terminators():
+    text = "全年全区商标申请量75214件，商标有效注册量544197件。版权：全年全区作品登记总量29148件！还有吗？"
+    assert sents(text) == ["全年全区商标申请量75214件，商标有效注册量544197件。",
+                           "版权：全年全区作品登记总量29148件！", "还有吗？"]
+
+
+def test_terminator_inside_quotes_does_not_split():
+    text = "派员参加“2023年岭南知识产权诉讼大会。案例授课”，达到良好效果。下一句。"
+    assert sents(text) == ["派员参加“2023年岭南知识产权诉讼大会。案例授课”，达到良好效果。", "下一句。"]
+
+
+def test_closing_quote_after_terminator_stays_with_sentence():
+    text = "他说：“要加强保护。”随后离开。"
+    assert sents(text) == ["他说：“要加强保护。”", "随后离开。"]
+
+
+def test_unmatched_bracket_does_not_swallow_the_paragraph():
+    text = "全市生产总值（初步核算。" + "增长5.6%。" * 40
+    assert len(sents(text)) > 10
+
+
+def test_jieba_keeps_dictionary_terms_whole():
+    toks = [w for w, _, _ in words("全年全区专利授权量19298件，城镇化率提高0.94个百分点")]
+    assert "专利授权量" in toks
+    assert "城镇化率" in toks
+    assert "个百分点" in toks
+
+
+def test_word_offsets_tile_the_text():
+    text = "区市场监管局查处商标侵权案件100宗"
+    ws = words(text)
+    assert "".join(w for w, _, _ in ws) == text
+    assert all(text[a:b] == w for w, a, b in ws)
