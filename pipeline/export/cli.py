@@ -1,0 +1,79 @@
+"""``govreport export OUTDIR``: output JSON files into a database, CSV or Parquet."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+DEFAULT_DB = "outputs/govreport.sqlite"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "export", help="load output JSON files into SQLite/PostgreSQL, CSV or Parquet",
+        description="Export the output JSON files of OUTDIR as tables documents, sections and "
+                    "records. With no --db/--csv/--parquet, writes the SQLite database "
+                    f"{DEFAULT_DB}. Re-running is idempotent; a re-extracted document replaces "
+                    "its old rows in one transaction.")
+    p.add_argument("outdir", metavar="OUTDIR", help="folder of output JSON files (from extract)")
+    p.add_argument("--db", metavar="URL",
+                   help=f"a SQLite file path, sqlite:///PATH, or postgresql://user@host/dbname "
+                        f"(default, when no other target is given: {DEFAULT_DB})")
+    p.add_argument("--schema", metavar="NAME",
+                   help="PostgreSQL schema for the tables (created if missing; default: the "
+                        "connection's search path)")
+    p.add_argument("--csv", metavar="DIR", help="write documents.csv, sections.csv, records.csv into DIR")
+    p.add_argument("--parquet", metavar="DIR",
+                   help="write documents.parquet, sections.parquet, records.parquet into DIR")
+    p.add_argument("--force", action="store_true",
+                   help="rewrite every document in the database, even unchanged ones")
+    p.set_defaults(func=run)
+
+
+def _error(msg: str) -> None:
+    print(f"govreport: error: {msg}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.export import ExportError
+
+    db = args.db or (None if (args.csv or args.parquet) else DEFAULT_DB)
+    failed = False
+    try:
+        if db:
+            failed |= _to_db(args, db)
+        if args.csv:
+            from pipeline.export.files import export_csv
+            st = export_csv(args.outdir, args.csv, on_error=_error)
+            print(f"export: {st.documents} documents, {st.records} records -> {args.csv}/*.csv",
+                  file=sys.stderr)
+            failed |= bool(st.errors)
+        if args.parquet:
+            from pipeline.export.files import export_parquet
+            st = export_parquet(args.outdir, args.parquet, on_error=_error)
+            print(f"export: {st.documents} documents, {st.records} records -> "
+                  f"{args.parquet}/*.parquet", file=sys.stderr)
+            failed |= bool(st.errors)
+    except ExportError as e:
+        _error(str(e))
+        return 1
+    return 1 if failed else 0
+
+
+def _to_db(args, target: str) -> bool:
+    import sqlalchemy as sa
+
+    from pipeline.export.db import DatabaseError, display_url, export_outputs, make_engine
+
+    try:
+        engine = make_engine(target, schema=args.schema)
+        try:
+            st = export_outputs(args.outdir, engine, force=args.force, on_error=_error)
+        finally:
+            engine.dispose()
+    except (DatabaseError, sa.exc.SQLAlchemyError, ImportError) as e:
+        orig = getattr(e, "orig", None) or e
+        _error(f"{target}: {' '.join(str(orig).split())[:300]}")
+        return True
+    print(f"export: {st.documents} documents ({st.written} written, {st.unchanged} unchanged), "
+          f"{st.records} records -> {display_url(engine)}", file=sys.stderr)
+    return bool(st.errors)

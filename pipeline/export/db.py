@@ -1,0 +1,305 @@
+"""Output JSON -> a SQL database (SQLite by default, PostgreSQL via psycopg 3).
+
+Tables ``documents``, ``sections``, ``records`` (typed columns, foreign keys, indexes) and
+``schema_version``; the schema is created on first use and migrated forward on later ones.
+
+Each document is exported in one transaction: its row is upserted by name, its sections
+and records are upserted by (document, id), and the ones the new output no longer has are
+deleted, so a reader sees the old document or the new one, never half of either.
+Re-exporting an unchanged output (same output file hash) does nothing: exports are
+idempotent.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pipeline.export import (DOCUMENT_COLUMNS, ExportError, Output, document_row,
+                             iter_outputs, record_rows, section_rows)
+
+SCHEMA_VERSION = 1
+CHUNK = 500                 # rows per statement when deleting by id lists
+
+
+def _json_type():
+    from sqlalchemy.dialects import postgresql
+    return sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.current_timestamp()),
+)
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
+    sa.Column("source", sa.Text),
+    sa.Column("format", sa.Text),
+    sa.Column("encoding", sa.Text),
+    sa.Column("sha256", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("region_name", sa.Text),
+    sa.Column("region_district", sa.Text),
+    sa.Column("region_city", sa.Text),
+    sa.Column("region_province", sa.Text),
+    sa.Column("region_level", sa.Text),
+    sa.Column("year", sa.Integer),
+    sa.Column("schema_version", sa.Text),
+    sa.Column("pipeline_version", sa.Text),
+    sa.Column("rules_version", sa.Text),
+    sa.Column("output_sha256", sa.Text, nullable=False),
+    sa.Column("n_sections", sa.Integer, nullable=False),
+    sa.Column("n_records", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text),
+    sa.Column("exported_at", sa.DateTime(timezone=True), nullable=False,
+              server_default=sa.func.current_timestamp()),
+    sa.Index("ix_documents_region_year", "region_name", "year"),
+    sa.Index("ix_documents_sha256", "sha256"),
+)
+
+sections = sa.Table(
+    "sections", metadata,
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("marker", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("level", sa.Integer),
+    sa.Column("start_offset", sa.Integer),
+    sa.Column("end_offset", sa.Integer),
+    sa.Column("parent_id", sa.Text),
+    sa.Column("path", _json_type()),
+    sa.ForeignKeyConstraint(["document_id", "parent_id"], ["sections.document_id", "sections.id"],
+                            name="fk_sections_parent"),
+)
+
+records = sa.Table(
+    "records", metadata,
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("text", sa.Text),
+    sa.Column("start_offset", sa.Integer),
+    sa.Column("end_offset", sa.Integer),
+    sa.Column("sentence", sa.Text),
+    sa.Column("sentence_start", sa.Integer),
+    sa.Column("sentence_end", sa.Integer),
+    sa.Column("section_id", sa.Text),
+    sa.Column("section_path", _json_type()),
+    sa.Column("page", sa.Integer),
+    sa.Column("paragraph", sa.Integer),
+    sa.Column("source", sa.Text),
+    sa.Column("value", sa.Float(precision=53)),
+    sa.Column("value_max", sa.Float(precision=53)),
+    sa.Column("unit", sa.Text),
+    sa.Column("kind", sa.Text),
+    sa.Column("role", sa.Text),
+    sa.Column("direction", sa.Text),
+    sa.Column("qualifier", sa.Text),
+    sa.Column("metric", sa.Text),
+    sa.Column("canonical", sa.Text),
+    sa.Column("parties", _json_type()),
+    sa.ForeignKeyConstraint(["document_id", "section_id"], ["sections.document_id", "sections.id"],
+                            name="fk_records_section"),
+    sa.Index("ix_records_type", "type"),
+    sa.Index("ix_records_metric", "metric"),
+    sa.Index("ix_records_kind_role", "kind", "role"),
+    sa.Index("ix_records_canonical", "canonical"),
+    sa.Index("ix_records_section", "document_id", "section_id"),
+)
+
+# Forward migrations: MIGRATIONS[n] takes a database at version n to n + 1. Version 1 is
+# created whole by create_all; add steps here when the tables change.
+MIGRATIONS: dict[int, object] = {}
+
+
+class DatabaseError(Exception):
+    pass
+
+
+def database_url(target: str) -> str:
+    """A path means SQLite; ``postgresql://`` (or ``postgres://``) uses psycopg 3."""
+    if "://" not in target:
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    scheme, rest = target.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return target
+
+
+def make_engine(target: str, schema: str | None = None) -> Engine:
+    """An engine for ``target`` (a path or URL); ``schema`` puts the tables in that
+    PostgreSQL schema (created if missing) instead of the default one."""
+    url = database_url(target)
+    engine = sa.create_engine(url, json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    if engine.dialect.name == "sqlite":
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")     # off by default in SQLite
+            cur.execute("PRAGMA journal_mode=WAL")    # readers do not block the exporter
+            cur.close()
+    if schema:
+        if engine.dialect.name != "postgresql":
+            raise DatabaseError("--schema works with PostgreSQL only")
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{_ident(schema)}"'))
+        engine = engine.execution_options(schema_translate_map={None: schema})
+    return engine
+
+
+def _ident(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise DatabaseError(f"not a plain schema name: {name!r}")
+    return name
+
+
+def _schema_of(conn: Connection) -> str | None:
+    return (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+
+
+def ensure_schema(engine: Engine) -> int:
+    """Create the tables on first use, migrate older ones; returns the schema version."""
+    with engine.begin() as conn:
+        insp = sa.inspect(conn)
+        schema = _schema_of(conn)
+        if not insp.has_table("schema_version", schema=schema):
+            if insp.has_table("documents", schema=schema):
+                raise DatabaseError("a table 'documents' exists but no 'schema_version': "
+                                    "not a govreport database, or a damaged one")
+            metadata.create_all(conn)
+            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+            return SCHEMA_VERSION
+        current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+        if current > SCHEMA_VERSION:
+            raise DatabaseError(f"database schema version {current} is newer than this "
+                                f"govreport's ({SCHEMA_VERSION}); upgrade govreport")
+        while current < SCHEMA_VERSION:
+            step = MIGRATIONS.get(current)
+            if step is None:
+                raise DatabaseError(f"no migration from schema version {current}")
+            step(conn)
+            current += 1
+            conn.execute(schema_version.insert().values(version=current))
+        return current
+
+
+def _upsert(conn: Connection, table: sa.Table, rows: list[dict], keys: list[str]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise DatabaseError(f"unsupported database: {conn.dialect.name}")
+    stmt = insert(table)
+    update = {c.name: stmt.excluded[c.name] for c in table.columns
+              if c.name not in keys and c.name in rows[0]}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update), rows)
+
+
+def _delete_missing(conn: Connection, table: sa.Table, doc_id: int, keep: set[str]) -> int:
+    have = conn.execute(sa.select(table.c.id).where(table.c.document_id == doc_id)).scalars()
+    stale = sorted(set(have) - keep)
+    for i in range(0, len(stale), CHUNK):
+        conn.execute(table.delete().where(table.c.document_id == doc_id,
+                                          table.c.id.in_(stale[i:i + CHUNK])))
+    return len(stale)
+
+
+def _unique(rows: list[dict]) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for r in rows:
+        seen.setdefault(r["id"], r)
+    return list(seen.values())
+
+
+def export_document(conn: Connection, out: Output, *, force: bool = False) -> bool:
+    """Write one document; False when the database already holds this very output."""
+    row = document_row(out)
+    found = conn.execute(sa.select(documents.c.id, documents.c.output_sha256)
+                         .where(documents.c.name == out.name)).first()
+    if found and found.output_sha256 == out.sha256 and not force:
+        return False
+    if found:
+        doc_id = found.id
+        conn.execute(documents.update().where(documents.c.id == doc_id)
+                     .values(**row, exported_at=sa.func.current_timestamp()))
+    else:
+        doc_id = conn.execute(documents.insert().values(**row)).inserted_primary_key[0]
+    secs = _unique([{**r, "document_id": doc_id} for r in section_rows(out)])
+    recs = _unique([{**r, "document_id": doc_id} for r in record_rows(out)])
+    known = {s["id"] for s in secs}
+    for r in recs:                          # a dangling section id would break the FK
+        if r["section_id"] not in known:
+            r["section_id"] = None
+    for s in secs:
+        if s["parent_id"] not in known:
+            s["parent_id"] = None
+    # Order matters for the foreign keys: records that will go first, then sections
+    # (parents before children: the output lists them in document order), then records,
+    # then the sections nothing points to any more.
+    _delete_missing(conn, records, doc_id, {r["id"] for r in recs})
+    _upsert(conn, sections, secs, ["document_id", "id"])
+    _upsert(conn, records, recs, ["document_id", "id"])
+    _delete_missing(conn, sections, doc_id, known)
+    return True
+
+
+@dataclass
+class DbStats:
+    documents: int = 0
+    written: int = 0
+    unchanged: int = 0
+    records: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def export_outputs(outdir: str | Path, engine: Engine, *, force: bool = False,
+                   on_error=None) -> DbStats:
+    """Export every output in ``outdir``; each document in a transaction of its own."""
+    ensure_schema(engine)
+    stats = DbStats()
+    for out in iter_outputs(outdir):
+        if isinstance(out, ExportError):
+            stats.errors.append(str(out))
+            if on_error:
+                on_error(str(out))
+            continue
+        try:
+            with engine.begin() as conn:
+                written = export_document(conn, out, force=force)
+        except sa.exc.SQLAlchemyError as e:
+            msg = f"{out.path}: database error: {' '.join(str(e.orig or e).split())[:300]}"
+            stats.errors.append(msg)
+            if on_error:
+                on_error(msg)
+            continue
+        stats.documents += 1
+        stats.written += written
+        stats.unchanged += not written
+        stats.records += len(out.data["records"])
+    return stats
+
+
+def display_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+__all__ = ["DOCUMENT_COLUMNS", "documents", "sections", "records", "schema_version",
+           "make_engine", "ensure_schema", "export_document", "export_outputs", "DbStats",
+           "DatabaseError", "database_url"]
