@@ -1,0 +1,107 @@
+"""End-to-end cost of the NER model: process_file with and without it over corpus/.
+
+    .venv/bin/python benchmarks/bench_ner.py [--repeat N] [--corpus DIR]
+
+Loads the model once (its load time is reported apart), warms every file up once in
+each mode, then times ``--repeat`` passes over all files per mode and keeps the best
+(least disturbed by other load on the machine). Also reports how many sentences the
+model read (only candidate sentences go to it: pipeline.ner.candidate) and its own
+time inside a pass. Writes benchmarks/results/ner.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one_pass(files, use_model: bool) -> tuple[float, int, int]:
+    from pipeline.process import process_file
+    chars = records = 0
+    t0 = time.perf_counter()
+    for f in files:
+        out = process_file(f, use_model=use_model)
+        chars += len(out["document"]["text"])
+        records += len(out["records"])
+    return time.perf_counter() - t0, chars, records
+
+
+def model_share(files) -> dict:
+    """Time spent in apply_model alone, and the sentences it read, over one pass."""
+    import pipeline.ner as ner
+    from pipeline.ingest import read_document
+    from pipeline.process import process_document
+    from pipeline.textview import compact
+    sentences = read = 0
+    seconds = 0.0
+    by_source = {"rule": 0, "model": 0, "both": 0}
+    for f in files:
+        doc = read_document(f)
+        process_document(doc, use_model=False)
+        sentences += len(doc.sentences)
+        read += sum(1 for s in doc.sentences if ner.candidate(compact(doc.text, s.start, s.end).text))
+        t0 = time.perf_counter()
+        ner.apply_model(doc)
+        seconds += time.perf_counter() - t0
+        for r in doc.records:
+            if r.type in ("agency", "case"):
+                by_source[r.source] += 1
+    return {"sentences": sentences, "sentences_read_by_model": read,
+            "apply_model_seconds": round(seconds, 3), "agency_case_records_by_source": by_source}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--corpus", default=str(ROOT / "corpus"))
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "ner.json"))
+    args = ap.parse_args()
+    files = sorted(p for p in Path(args.corpus).iterdir()
+                   if p.is_file() and p.suffix.lower() in (".txt", ".md", ".docx", ".pdf"))
+
+    from pipeline.ner import load_model, model_version
+    from pipeline.process import warm_up
+    warm_up(use_model=False)
+    t0 = time.perf_counter()
+    load_model()
+    load_s = time.perf_counter() - t0
+
+    runs = {}
+    for mode, use_model in (("rules only (--no-model)", False), ("rules + model (default)", True)):
+        one_pass(files, use_model)                       # warm-up pass
+        best, chars, records = float("inf"), 0, 0
+        for _ in range(args.repeat):
+            s, chars, records = one_pass(files, use_model)
+            best = min(best, s)
+        runs[mode] = {"files": len(files), "chars": chars, "records": records,
+                      "seconds": round(best, 3), "chars_per_s": round(chars / best),
+                      "docs_per_s": round(len(files) / best, 2)}
+    base, with_model = runs["rules only (--no-model)"], runs["rules + model (default)"]
+    result = {
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "model_version": model_version(), "model_load_seconds": round(load_s, 3),
+        "repeat": args.repeat, "corpus": os.path.relpath(args.corpus, ROOT),
+        "runs": runs,
+        "model_overhead": round(with_model["seconds"] / base["seconds"] - 1, 3),
+        "model_pass": model_share(files),
+    }
+    print(f"{'mode':26} {'files':>5} {'chars':>8} {'seconds':>8} {'chars/s':>9} {'records':>8}")
+    for mode, r in runs.items():
+        print(f"{mode:26} {r['files']:>5} {r['chars']:>8} {r['seconds']:>8} {r['chars_per_s']:>9} {r['records']:>8}")
+    print(f"model load {load_s:.2f}s; overhead {result['model_overhead']:+.0%}; "
+          f"model read {result['model_pass']['sentences_read_by_model']} of "
+          f"{result['model_pass']['sentences']} sentences in {result['model_pass']['apply_model_seconds']}s")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Rules alone, model alone, and both, on the held-out gold documents: docs/NER.md's table.
+
+    python -m pipeline.ner.evaluate [--gold DIR] [--corpus DIR ...] [--out DIR] [--model DIR]
+                                    [--markdown FILE]
+
+For every gold file whose document is in the ``test`` split of pipeline/ner/data/split.json
+(never trained on), the document is processed four ways and written as ordinary output
+JSON to OUT/<variant>/:
+
+- ``rules``: the chain with use_model=False (what ``govreport extract --no-model`` gives);
+- ``model-raw``: the rules' agency and case records replaced by every span the model
+  finds (no checks);
+- ``model``: the same, through the combiner's checks (pipeline/ner/combine.py);
+- ``both``: the chain with the model (what ``govreport extract`` gives).
+
+Each variant is scored with pipeline.qa.eval (GUIDE section 6), and the agency and case
+figures are printed as a markdown table (and written to --markdown when given).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline.ner.build_data import DATA_DIR, DEFAULT_CORPORA, DEFAULT_GOLD, SUFFIXES
+
+VARIANTS = ("rules", "model-raw", "model", "both")
+
+
+def held_out_docs(gold_dir: Path, split_file: Path = DATA_DIR / "split.json") -> list[str]:
+    """Gold documents that the split put in ``test``."""
+    split = json.loads(Path(split_file).read_text(encoding="utf-8"))
+    test = {d["name"] for d in split["documents"] if d["split"] == "test"}
+    golds = sorted(p.name[: -len(".gold.json")] for p in Path(gold_dir).glob("*.gold.json"))
+    return [g for g in golds if g in test]
+
+
+def find_source(name: str, corpora) -> Path | None:
+    for root in corpora:
+        p = Path(root) / name
+        if p.is_file() and p.suffix.lower() in SUFFIXES:
+            return p
+    return None
+
+
+def process_variant(path: Path, variant: str, nlp=None) -> dict:
+    """The output JSON of one document under one variant."""
+    from pipeline.ingest import read_document
+    from pipeline.ner import LABEL_TYPE, ModelSpan, apply_model, predict_texts
+    from pipeline.ner.combine import canonical, combine, parties
+    from pipeline.output import document_json
+    from pipeline.process import process_document
+    from pipeline.rules import rules_version
+    from pipeline.textview import compact
+    from pipeline.document import Record
+
+    doc = read_document(path)
+    process_document(doc, use_model=False)
+    if variant == "both":
+        apply_model(doc, nlp)
+    elif variant in ("model", "model-raw"):
+        doc.records = [r for r in doc.records if r.type not in ("agency", "case")]
+        views = [compact(doc.text, s.start, s.end) for s in doc.sentences]
+        spans = []
+        for si, (view, ents) in enumerate(zip(views, predict_texts([v.text for v in views], nlp))):
+            for label, a, b in ents:
+                s, e = view.span(a, b)
+                if label in LABEL_TYPE and e > s:
+                    spans.append(ModelSpan(LABEL_TYPE[label], s, e, si))
+        if variant == "model":
+            combine(doc, spans)
+        else:
+            for sp in spans:
+                sent = doc.sentences[sp.sentence]
+                text = compact(doc.text, sp.start, sp.end).text
+                fields = {"sentence": doc.text[sent.start:sent.end],
+                          "sentence_start": sent.start, "sentence_end": sent.end}
+                if sp.type == "agency":
+                    fields["canonical"] = canonical(text, doc.region, None)
+                else:
+                    fields["parties"] = parties(text)
+                doc.records.append(Record(sp.type, sp.start, sp.end, fields, source="model"))
+    return document_json(doc, rules_version())
+
+
+def run_all(gold_dir: Path, corpora, out_dir: Path, model: Path | None = None,
+            variants=VARIANTS, split_file: Path = DATA_DIR / "split.json") -> dict:
+    from pipeline.ner import load_model
+    from pipeline.output import dumps, output_name, write_atomic
+    from pipeline.qa.eval import evaluate
+
+    nlp = load_model(model)
+    docs = held_out_docs(gold_dir, split_file)
+    results = {}
+    for variant in variants:
+        vdir = Path(out_dir) / variant
+        vdir.mkdir(parents=True, exist_ok=True)
+        for name in docs:
+            src = find_source(name, corpora)
+            if src is None:
+                raise FileNotFoundError(f"{name}: not found in {', '.join(map(str, corpora))}")
+            write_atomic(vdir / output_name(name), dumps(process_variant(src, variant, nlp)))
+        results[variant] = evaluate(gold_dir, vdir, docs=docs, lists=("agencies", "cases"))
+    return {"docs": docs, "results": results}
+
+
+def markdown(report: dict) -> str:
+    rows = ["| variant | agency P | agency R | agency F1 | agency canonical | agencies found / gold "
+            "| case P | case R | case F1 (lenient) | case F1 (strict) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    names = {"rules": "rules alone", "model-raw": "model alone (raw)",
+             "model": "model alone (checked)", "both": "rules + model"}
+    for variant, res in report["results"].items():
+        a = res["summary"]["agencies"]
+        c = res["summary"]["cases"]
+        rows.append(f"| {names.get(variant, variant)} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} "
+                    f"| {a.get('canonical_acc', 0) or 0:.3f} | {a['tp']} of {a['pred']} / {a['gold']} "
+                    f"| {c['P']:.3f} | {c['R']:.3f} | {c['F1']:.3f} | {c.get('strict_F1', 0) or 0:.3f} |")
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m pipeline.ner.evaluate", description=__doc__.splitlines()[0])
+    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    p.add_argument("--corpus", action="append", type=Path)
+    p.add_argument("--out", type=Path, default=Path("/tmp/govreport-ner-eval"))
+    p.add_argument("--model", type=Path, default=None)
+    p.add_argument("--split", type=Path, default=DATA_DIR / "split.json")
+    p.add_argument("--markdown", type=Path, default=None)
+    p.add_argument("--json", type=Path, default=None)
+    args = p.parse_args(argv)
+    report = run_all(args.gold, args.corpus or DEFAULT_CORPORA, args.out, args.model, split_file=args.split)
+    table = markdown(report)
+    print("held-out gold documents:", ", ".join(report["docs"]))
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(table, encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
