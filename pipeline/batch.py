@@ -38,6 +38,7 @@ JOURNAL = "_run.journal"
 LOCK = "_run.lock"
 MANIFEST_VERSION = 1
 SAVE_EVERY_S = 2.0          # how often the manifest is rewritten during a run
+POLL_S = 0.5                # how often a waiting run looks for Ctrl-C / SIGTERM
 MAX_STRIKES = 2             # a document in flight when a worker died this often is failed
 
 
@@ -124,8 +125,14 @@ def file_sha256(path: Path) -> tuple[str, int]:
 def versions(use_model: bool) -> dict:
     """What an output depends on besides its input bytes."""
     from pipeline.rules import rules_version
-    return {"pipeline": __version__, "rules": rules_version(),
-            "model": _model_version() if use_model else None, "use_model": bool(use_model)}
+    model = None
+    if use_model:
+        try:
+            model = _model_version()
+        except Exception as e:          # no model, or a broken one: fail before starting
+            raise BatchError(_one_line(f"NER model: {e}")) from None
+    return {"pipeline": __version__, "rules": rules_version(), "model": model,
+            "use_model": bool(use_model)}
 
 
 def _model_version():
@@ -249,7 +256,7 @@ class _Inline:
             fut.set_exception(e)
         return fut
 
-    def wait(self, futures):
+    def wait(self, futures, timeout: float):
         return set(futures)
 
     def broken(self, exc) -> bool:
@@ -280,9 +287,9 @@ class _Local:
         return self.pool.submit(process_to_file, str(task.input), str(outdir / task.name),
                                 self.use_model)
 
-    def wait(self, futures):
+    def wait(self, futures, timeout: float):
         from concurrent.futures import FIRST_COMPLETED, wait
-        return wait(futures, return_when=FIRST_COMPLETED).done
+        return wait(futures, timeout=timeout, return_when=FIRST_COMPLETED).done
 
     def broken(self, exc) -> bool:
         from concurrent.futures.process import BrokenProcessPool
@@ -329,9 +336,12 @@ class _Dask:
         return self.client.submit(process_to_file, str(task.input.resolve()),
                                   str((outdir / task.name).resolve()), self.use_model, pure=False)
 
-    def wait(self, futures):
+    def wait(self, futures, timeout: float):
         from distributed import wait
-        return wait(list(futures), return_when="FIRST_COMPLETED").done
+        try:
+            return wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            return set()
 
     def broken(self, exc) -> bool:
         return False
@@ -495,6 +505,40 @@ class Progress:
             self.stream.flush()
 
 
+# --------------------------------------------------------------------------- stopping
+
+_stop = threading.Event()
+
+
+def _on_signal(signum, frame):
+    """Ctrl-C or SIGTERM (a job scheduler, `kill`): stop at the next safe point, so that
+    outputs and the manifest are left consistent and the next run resumes. Raising from
+    here instead could land inside the executor's locks and hang the exit. A second
+    Ctrl-C interrupts at once."""
+    if _stop.is_set() and signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    _stop.set()
+
+
+def _check_stop() -> None:
+    if _stop.is_set():
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _stop_on_signals():
+    _stop.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield                               # signals only reach the main thread
+        return
+    old = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
 # --------------------------------------------------------------------------- the run
 
 @dataclass
@@ -528,6 +572,7 @@ def _plan(paths: list[str], outdir: Path, manifest: Manifest, key: dict,
         done.append({"input": p, "output": None, "status": "error", "error": reason})
     entries = manifest.entries()
     for p in inputs:
+        _check_stop()
         task = Task(input=p, name=names[p])
         try:
             task.sha256, task.size = file_sha256(p)
@@ -582,7 +627,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
         raise BatchError(f"{outdir}: cannot create output folder: {e.strerror or e}") from None
     if jobs is None:
         jobs = os.cpu_count() or 1
-    with _outdir_lock(outdir):
+    with _outdir_lock(outdir), _stop_on_signals():
         _remove_stale_temp_files(outdir)
         manifest = Manifest(outdir)
         manifest.load()
@@ -673,6 +718,7 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
     suspects: deque[Task] = deque()
     in_flight: dict = {}
     while queue or suspects or in_flight:
+        _check_stop()
         isolate = bool(suspects) or any(t.strikes for t in in_flight.values())
         limit = 1 if isolate else pool.limit
         source = suspects if suspects else queue
@@ -682,7 +728,7 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
         if not in_flight:
             continue
         broken = False
-        for fut in pool.wait(in_flight):
+        for fut in pool.wait(in_flight, POLL_S):
             task = in_flight.pop(fut)
             try:
                 res = fut.result()
@@ -697,8 +743,7 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
                                                        "it (crash or out of memory)"}
                 else:
                     res = {"status": "error", "error": _one_line(f"internal error: {type(e).__name__}: {e}")}
-            if res.get("fatal"):
-                finish(_entry(task, key, res), res)
+            if res.get("fatal"):            # every document would fail the same way
                 raise BatchError(f"cannot start workers: {res['error']}")
             if "json" in res:                   # shipped back from a remote worker
                 try:
@@ -753,11 +798,6 @@ def run(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         print("govreport: error: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
-    old = None
-    if threading.current_thread() is threading.main_thread():
-        # SIGTERM (a job scheduler, `kill`) stops the run like Ctrl-C: outputs and the
-        # manifest are left consistent, and the next run resumes.
-        old = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         summary = run_batch(args.paths, args.outdir, use_model=not args.no_model, jobs=args.jobs,
                             force=args.force, executor=args.executor, scheduler=args.scheduler,
@@ -765,18 +805,11 @@ def run(args: argparse.Namespace) -> int:
     except BatchError as e:
         print(f"govreport: error: {e}", file=sys.stderr)
         return 1
-    finally:
-        if old is not None:
-            signal.signal(signal.SIGTERM, old)
+    if summary.interrupted:
+        print(summary.line(), file=sys.stderr)
+        return 130
     if summary.documents == 0:
         print("govreport: error: no input files found", file=sys.stderr)
         return 2
     print(summary.line(), file=sys.stderr)
-    if summary.interrupted:
-        return 130
     return 1 if summary.errors else 0
-
-
-def _raise_interrupt(signum, frame):
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)    # once: let the clean-up finish
-    raise KeyboardInterrupt

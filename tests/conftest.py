@@ -1,0 +1,65 @@
+"""Shared fixtures: real services (PostgreSQL) and a stand-in core for batch tests."""
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data"
+REQUIRE_SERVICES = os.environ.get("GOVREPORT_REQUIRE_SERVICES") == "1"
+PG_CANDIDATES = [os.environ.get("GOVREPORT_TEST_PG"),
+                 "postgresql://root@127.0.0.1:5432/test",
+                 "postgresql://postgres@127.0.0.1:5432/postgres"]
+
+
+def service_unavailable(reason: str):
+    """Skip, or fail where the CI script promised the services (GOVREPORT_REQUIRE_SERVICES=1)."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (GOVREPORT_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """A PostgreSQL URL that accepts connections (trust auth on the local server)."""
+    try:
+        import psycopg
+    except ImportError:
+        service_unavailable("psycopg is not installed")
+    errors = []
+    for url in filter(None, PG_CANDIDATES):
+        try:
+            with psycopg.connect(url, connect_timeout=3):
+                return url
+        except psycopg.Error as e:
+            errors.append(f"{url}: {' '.join(str(e).split())[:120]}")
+    service_unavailable("no PostgreSQL server: " + "; ".join(errors))
+
+
+@pytest.fixture
+def pg_schema(pg_url):
+    """A schema of its own for one test, dropped afterwards."""
+    import psycopg
+    name = f"govreport_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    yield name
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+@pytest.fixture
+def fake_core(monkeypatch):
+    """tests/data/batch/fake_core.py in place of pipeline.process (this process and the
+    workers it forks), for what the real core cannot do on demand: crash, or be slow."""
+    monkeypatch.syspath_prepend(str(DATA / "batch"))
+    import fake_core as fake
+    import pipeline
+    import pipeline.batch as batch
+    monkeypatch.setitem(sys.modules, "pipeline.process", fake)
+    monkeypatch.setattr(pipeline, "process", fake, raising=False)
+    monkeypatch.setattr(batch, "_warm_state", {})
+    monkeypatch.setattr(batch, "_model_version", lambda: "fake-model")
+    fake.WARMED.clear()
+    return fake
