@@ -1,0 +1,1 @@
+"""Extractors: quantities, agencies and case names from compact sentence strings."""
