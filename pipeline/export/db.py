@@ -141,10 +141,22 @@ def database_url(target: str) -> str:
 
 
 def make_engine(target: str, schema: str | None = None) -> Engine:
-    """An engine for ``target`` (a path or URL); ``schema`` puts the tables in that
-    PostgreSQL schema (created if missing) instead of the default one."""
+    """An engine for ``target`` (a path or URL). ``schema`` puts the tables in that
+    PostgreSQL schema (created if missing): it is set as the connections' search path, so
+    plain SQL run through this engine finds the tables too."""
     url = database_url(target)
-    engine = sa.create_engine(url, json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    kwargs: dict = {"json_serializer": lambda o: json.dumps(o, ensure_ascii=False)}
+    if schema:
+        if sa.engine.make_url(url).get_backend_name() != "postgresql":
+            raise DatabaseError("--schema works with PostgreSQL only")
+        setup = sa.create_engine(url)
+        try:
+            with setup.begin() as conn:
+                conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{_ident(schema)}"'))
+        finally:
+            setup.dispose()
+        kwargs["connect_args"] = {"options": f"-csearch_path={_ident(schema)}"}
+    engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -152,32 +164,21 @@ def make_engine(target: str, schema: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")     # off by default in SQLite
             cur.execute("PRAGMA journal_mode=WAL")    # readers do not block the exporter
             cur.close()
-    if schema:
-        if engine.dialect.name != "postgresql":
-            raise DatabaseError("--schema works with PostgreSQL only")
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{_ident(schema)}"'))
-        engine = engine.execution_options(schema_translate_map={None: schema})
     return engine
 
 
 def _ident(name: str) -> str:
-    if not name.replace("_", "").isalnum():
+    if not name.replace("_", "").isalnum() or not name.isascii():
         raise DatabaseError(f"not a plain schema name: {name!r}")
     return name
-
-
-def _schema_of(conn: Connection) -> str | None:
-    return (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
 
 
 def ensure_schema(engine: Engine) -> int:
     """Create the tables on first use, migrate older ones; returns the schema version."""
     with engine.begin() as conn:
         insp = sa.inspect(conn)
-        schema = _schema_of(conn)
-        if not insp.has_table("schema_version", schema=schema):
-            if insp.has_table("documents", schema=schema):
+        if not insp.has_table("schema_version"):
+            if insp.has_table("documents"):
                 raise DatabaseError("a table 'documents' exists but no 'schema_version': "
                                     "not a govreport database, or a damaged one")
             metadata.create_all(conn)

@@ -1,0 +1,259 @@
+"""govreport export: SQLite and PostgreSQL (the real local server), CSV and Parquet, on a
+small fixed output set of real report excerpts (tests/data/batch/outputs)."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from pipeline.cli import main
+from pipeline.export import db as exportdb
+from pipeline.export.db import DatabaseError, ensure_schema, export_outputs, make_engine
+
+FIXED = Path(__file__).resolve().parent / "data" / "batch" / "outputs"
+N_RECORDS = sum(len(json.loads(p.read_text(encoding="utf-8"))["records"]) for p in FIXED.glob("*.json"))
+N_SECTIONS = sum(len(json.loads(p.read_text(encoding="utf-8"))["sections"]) for p in FIXED.glob("*.json"))
+
+PATENT_QUERY = """
+SELECT d.region_name, d.year, r.value, r.unit, r.role, r.direction
+FROM records r JOIN documents d ON d.id = r.document_id
+WHERE r.type = 'quantity' AND r.metric = '发明专利授权量'
+ORDER BY d.region_name, d.year, r.start_offset
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """(db argument, extra CLI args, engine) for each database."""
+    if request.param == "sqlite":
+        path = str(tmp_path / "db" / "govreport.sqlite")
+        engine = make_engine(path)
+        yield path, [], engine
+    else:
+        url = request.getfixturevalue("pg_url")
+        schema = request.getfixturevalue("pg_schema")
+        engine = make_engine(url, schema=schema)
+        yield url, ["--schema", schema], engine
+    engine.dispose()
+
+
+def count(engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+
+
+def outputs_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "outputs"
+    shutil.copytree(FIXED, dest)
+    return dest
+
+
+def test_export_twice_gives_one_row_per_record(target, tmp_path, capsys):
+    db, extra, engine = target
+    assert main(["export", str(FIXED), "--db", db, *extra]) == 0
+    assert "3 documents (3 written, 0 unchanged)" in capsys.readouterr().err
+    counts = (count(engine, "documents"), count(engine, "sections"), count(engine, "records"))
+    assert counts == (3, N_SECTIONS, N_RECORDS)
+    assert main(["export", str(FIXED), "--db", db, *extra]) == 0
+    assert "3 documents (0 written, 3 unchanged)" in capsys.readouterr().err
+    assert main(["export", str(FIXED), "--db", db, *extra, "--force"]) == 0
+    assert (count(engine, "documents"), count(engine, "sections"), count(engine, "records")) == counts
+
+
+def test_invention_patent_grants_by_region_and_year(target):
+    db, extra, engine = target
+    assert main(["export", str(FIXED), "--db", db, *extra]) == 0
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(sa.text(PATENT_QUERY))]
+    # Tianhe's 发明专利授权量 and its change; not Suzhou's 有效发明专利授权量 nor Bengbu's
+    # 发明专利授权 (other metrics)
+    assert rows == [("天河区", 2023, 9438.0, "件", "level", None),
+                    ("天河区", 2023, 29.6, "%", "change", "up")]
+
+
+def test_typed_columns_and_json_lists(target):
+    db, extra, engine = target
+    assert main(["export", str(FIXED), "--db", db, *extra]) == 0
+    t = exportdb.records
+    with engine.connect() as conn:
+        case = conn.execute(sa.select(t.c.text, t.c.parties, t.c.section_path, t.c.section_id)
+                            .where(t.c.type == "case")).one()
+        money = conn.execute(sa.select(t.c.value, t.c.unit, t.c.kind, t.c.qualifier)
+                             .where(t.c.metric == "知识产权质押融资额")).one()
+        agency = conn.execute(sa.select(t.c.canonical).where(t.c.type == "agency")).scalar()
+        sec = conn.execute(sa.select(exportdb.sections.c.path, exportdb.sections.c.parent_id)
+                           .where(exportdb.sections.c.title == "加强知识产权审判工作")).one()
+    assert case.text == "腾讯公司诉珍分夺秒公司侵害商标权及不正当竞争案"
+    assert case.parties == ["腾讯公司", "珍分夺秒公司"]
+    assert case.section_path == ["知识产权保护", "司法保护", "加强知识产权审判工作"]
+    assert tuple(money) == (15500000000.0, "元", "money", "超过")
+    assert agency == "天河区人民法院"
+    assert sec.path == ["知识产权保护", "司法保护", "加强知识产权审判工作"] and sec.parent_id == "s4"
+
+
+def _reextract(outdir: Path) -> dict:
+    """Change one document as a re-extraction with new rules would: a value corrected,
+    a record dropped, one added, its sections renumbered."""
+    path = outdir / "tianhe-ip-2023.txt.json"
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    recs = obj["records"]
+    recs[0]["value"] = 19299
+    dropped = recs.pop(3)
+    text = obj["document"]["text"]
+    start = text.index("189.7件")
+    added = dict(recs[0], id="q-00000000000000aa", text=text[start:start + 6], start=start,
+                 end=start + 6, value=189.7, metric="每万人口发明专利拥有量")
+    recs.append(added)
+    obj["sections"] = [s for s in obj["sections"] if s["id"] != "s2"]
+    for r in recs:
+        if r["section_id"] == "s2":
+            r["section_id"], r["section_path"] = "s1", ["知识产权创造"]
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return {"dropped": dropped["id"], "added": added["id"], "n": len(recs)}
+
+
+def test_reexported_document_replaces_its_records(target, tmp_path):
+    db, extra, engine = target
+    outdir = outputs_copy(tmp_path)
+    assert main(["export", str(outdir), "--db", db, *extra]) == 0
+    change = _reextract(outdir)
+    assert main(["export", str(outdir), "--db", db, *extra]) == 0
+    t, d = exportdb.records, exportdb.documents
+    with engine.connect() as conn:
+        doc_id = conn.execute(sa.select(d.c.id).where(d.c.name == "tianhe-ip-2023.txt")).scalar()
+        ids = set(conn.execute(sa.select(t.c.id).where(t.c.document_id == doc_id)).scalars())
+        first = conn.execute(sa.select(t.c.value).where(t.c.text == "19298件")).scalar()
+        secs = set(conn.execute(sa.select(exportdb.sections.c.id)
+                                .where(exportdb.sections.c.document_id == doc_id)).scalars())
+    assert len(ids) == change["n"] and change["added"] in ids and change["dropped"] not in ids
+    assert first == 19299.0 and "s2" not in secs
+    assert count(engine, "records") == N_RECORDS            # one dropped, one added
+    assert count(engine, "documents") == 3
+
+
+def test_a_failed_document_export_leaves_the_old_version_whole(target, tmp_path, monkeypatch):
+    db, extra, engine = target
+    outdir = outputs_copy(tmp_path)
+    assert main(["export", str(outdir), "--db", db, *extra]) == 0
+    with engine.connect() as conn:
+        before = sorted(tuple(r) for r in conn.execute(sa.select(exportdb.records)))
+    _reextract(outdir)
+    real = exportdb._delete_missing
+    calls = []
+
+    def fail_late(conn, table, doc_id, keep):   # after the upserts, before the commit
+        calls.append(table.name)
+        if table.name == "sections":
+            raise sa.exc.OperationalError("DELETE", {}, Exception("connection lost"))
+        return real(conn, table, doc_id, keep)
+
+    monkeypatch.setattr(exportdb, "_delete_missing", fail_late)
+    st = export_outputs(outdir, engine)
+    assert calls == ["records", "sections"] and len(st.errors) == 1
+    assert "tianhe-ip-2023.txt.json: database error" in st.errors[0]
+    with engine.connect() as conn:
+        after = sorted(tuple(r) for r in conn.execute(sa.select(exportdb.records)))
+    assert after == before
+
+
+def test_schema_version_is_recorded_and_a_newer_database_refused(target):
+    db, extra, engine = target
+    assert ensure_schema(engine) == exportdb.SCHEMA_VERSION
+    assert ensure_schema(engine) == exportdb.SCHEMA_VERSION          # second use: no-op
+    with engine.begin() as conn:
+        assert conn.execute(sa.select(exportdb.schema_version.c.version)).scalars().all() == [1]
+        conn.execute(exportdb.schema_version.insert().values(version=99))
+    with pytest.raises(DatabaseError, match="newer than this govreport"):
+        ensure_schema(engine)
+
+
+def test_a_migration_runs_once_on_first_use(target, monkeypatch):
+    db, extra, engine = target
+    ensure_schema(engine)
+    steps = []
+
+    def add_note_column(conn):
+        steps.append(1)
+        conn.execute(sa.text("ALTER TABLE documents ADD COLUMN note TEXT"))
+
+    monkeypatch.setattr(exportdb, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(exportdb.MIGRATIONS, 1, add_note_column)
+    assert ensure_schema(engine) == 2
+    assert ensure_schema(engine) == 2
+    assert steps == [1]
+    with engine.connect() as conn:
+        assert "note" in {c["name"] for c in sa.inspect(conn).get_columns("documents")}
+
+
+def test_foreign_tables_are_not_taken_over(tmp_path):
+    engine = make_engine(str(tmp_path / "other.sqlite"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE documents (x INTEGER)"))
+    with pytest.raises(DatabaseError, match="not a govreport database"):
+        ensure_schema(engine)
+
+
+def test_default_target_is_outputs_sqlite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(FIXED)]) == 0
+    engine = make_engine("outputs/govreport.sqlite")
+    assert count(engine, "records") == N_RECORDS
+
+
+def test_a_broken_output_file_is_reported_and_the_rest_exported(tmp_path, capsys):
+    outdir = outputs_copy(tmp_path)
+    (outdir / "half-written.txt.json").write_text('{"schema_version": "1.0", "docu', encoding="utf-8")
+    (outdir / "_run.json").write_text("{}")              # the manifest is not an output
+    db = str(tmp_path / "x.sqlite")
+    assert main(["export", str(outdir), "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert f"govreport: error: {outdir / 'half-written.txt.json'}: not a valid output JSON file" in err
+    assert count(make_engine(db), "records") == N_RECORDS
+
+
+def test_missing_folder_and_unreachable_database_are_one_line_errors(tmp_path, capsys):
+    assert main(["export", str(tmp_path / "nope"), "--db", str(tmp_path / "x.sqlite")]) == 1
+    assert capsys.readouterr().err.strip() == f"govreport: error: {tmp_path / 'nope'}: no such folder"
+    assert main(["export", str(FIXED), "--db", "postgresql://nobody@127.0.0.1:1/none"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("govreport: error: postgresql://nobody@127.0.0.1:1/none: ")
+
+
+def test_csv_export(tmp_path):
+    dest = tmp_path / "csv"
+    assert main(["export", str(FIXED), "--csv", str(dest)]) == 0
+    first = {p.name: p.read_bytes() for p in dest.iterdir()}
+    assert sorted(first) == ["documents.csv", "records.csv", "sections.csv"]
+    with open(dest / "records.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == N_RECORDS
+    grant = next(r for r in rows if r["metric"] == "发明专利授权量" and r["role"] == "level")
+    assert (grant["document"], grant["value"], grant["unit"], grant["qualifier"]) == (
+        "tianhe-ip-2023.txt", "9438", "件", "")
+    assert json.loads(grant["section_path"]) == ["知识产权创造", "专利"]
+    with open(dest / "documents.csv", encoding="utf-8", newline="") as f:
+        docs = {r["name"]: r for r in csv.DictReader(f)}
+    assert docs["gov-work-report-suzhou-2024.txt"]["region_province"] == "江苏省"
+    assert main(["export", str(FIXED), "--csv", str(dest)]) == 0
+    assert {p.name: p.read_bytes() for p in dest.iterdir()} == first     # no temp files left
+
+
+def test_parquet_export(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    dest = tmp_path / "pq"
+    assert main(["export", str(FIXED), "--parquet", str(dest)]) == 0
+    records = pq.read_table(dest / "records.parquet")
+    assert records.num_rows == N_RECORDS
+    assert str(records.schema.field("value").type) == "double"
+    assert str(records.schema.field("start_offset").type) == "int64"
+    rows = records.to_pylist()
+    case = next(r for r in rows if r["type"] == "case")
+    assert case["parties"] == ["腾讯公司", "珍分夺秒公司"]
+    docs = pq.read_table(dest / "documents.parquet").to_pylist()
+    assert sorted((d["region_name"], d["year"]) for d in docs) == [
+        ("天河区", 2023), ("苏州市", 2024), ("蚌埠市", 2024)]
+    assert pq.read_table(dest / "sections.parquet").num_rows == N_SECTIONS
