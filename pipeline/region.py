@@ -178,6 +178,8 @@ def _unknown_county(text: str, pos: int, parent: Place) -> tuple[Place, int] | N
         return None
     if name.endswith("市") and len(name) < 3:
         return None
+    if parent.level == "province" and not parent.municipality and not name.endswith(("市", "县")):
+        return None                          # after a province only a county-level city or county
     city = parent.name if parent.level == "city" or parent.municipality else None
     return Place(name, "district", parent.province, city,
                  regex.sub(r"(?:新区|区|县|市|旗)$", "", name)), m.end()
@@ -194,7 +196,7 @@ def match_place(text: str, pos: int) -> PlaceMatch | None:
             pl = _BY_FORM[m.group()]
             if not chain or _below(pl, chain[-1]):
                 nxt = (pl, m.end(), m.group())
-        if nxt is None and chain and (chain[-1].level == "city" or chain[-1].municipality):
+        if nxt is None and chain and chain[-1].level in ("city", "province"):
             u = _unknown_county(text, i, chain[-1])
             if u:
                 nxt = (u[0], u[1], u[0].name)

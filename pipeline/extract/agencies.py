@@ -109,6 +109,9 @@ _NAT_BLOCK = {k: regex.compile("(?:" + "|".join(v) + ")")
 _BRANCH_RE = regex.compile(_alt(_R["national_branches"]))
 _SUB_RE = regex.compile(r"(\p{Han}{0,%d}?)(%s)" % (_R.get("sub_unit_body_max", 6), _alt(_R["sub_units"])))
 _HAN = regex.compile(r"\p{Han}")
+_CTX_HEADS = {h for _t, _rx, names in _CTX for h in names}
+_BODY_EDGE = set(_R.get("body_edges", "和、"))
+_BREAKER_RE = regex.compile(_alt(_R.get("body_breakers", [])) or r"(?!)")
 _SESSION_RE = regex.compile(r"第?[一二三四五六七八九十百]+届")
 _YEAR_RE = regex.compile(r"((?:19|20)\d\d)年")
 _STREET_RE = {d: regex.compile("(" + _alt(s) + r")(街道办事处|街道|街)(?![道区巷头面坊口市])")
@@ -284,19 +287,18 @@ def _zones(s: str, region: dict | None, places: list[PlaceMatch]) -> list[_Cand]
     out = []
     for m in _ZONE_RE.finditer(s):
         start = m.start()
-        # read back over a name that qualifies the zone (长沙经开区, 天河中央商务区)
-        j = start
-        while j > 0 and start - j < 6 and _is_han(s[j - 1]) and not _stop_ends_at(s, j):
-            j -= 1
-        start = _trim_front(s, j, start)
-        zone = s[start:m.end()]
-        zone = regex.sub(r"(?:管委会|管理委员会)$", "", zone)
-        pm = next((p for p in places if p.start == start), None)
+        stem = _region_stem(region)
+        # a place written right before the zone belongs to its name (长沙经开区, 天河中央商务区)
+        pm = next((p for p in places if p.end == start), None)
         if pm is not None:
+            start = pm.start
+        elif stem and s.startswith(stem, start - len(stem)):
+            start -= len(stem)
+        zone = regex.sub(r"(?:管委会|管理委员会)$", "", s[start:m.end()])
+        if pm is not None or (stem and zone.startswith(stem)):
             canon = zone + "管理委员会"
         else:
-            stem = _region_stem(region)
-            canon = (stem if stem and not zone.startswith(stem) else "") + zone + "管理委员会"
+            canon = stem + zone + "管理委员会"
         out.append(_Cand(start, m.end(), canon, rank=1))
     return out
 
@@ -307,14 +309,6 @@ def _stop_ends_at(s: str, j: int) -> bool:
         if j >= len(w) and s[j - len(w):j] == w:
             return True
     return False
-
-
-def _trim_front(s: str, j: int, limit: int) -> int:
-    """First position >= j from which s[pos:limit] holds no stop word."""
-    pos = j
-    for m in _STOP_RE.finditer(s, j, limit):
-        pos = max(pos, m.end())
-    return pos
 
 
 def _region_stem(region: dict | None) -> str:
@@ -371,26 +365,32 @@ def _read_name(s, h0, h1, spec, region, context, cover) -> _Cand | None:
         if pm is not None and pm.end <= h0:
             start, place = pm.start, pm.place
             place_str = pm.place.name
+            written = pm.written
             written_stem = not pm.full          # 广州 (stem) vs 广州市 / 黔东南州 (full)
             prefix_end = pm.end
             break
         if not _is_han(s[j]):
             return _bare_known(s, h0, h1, spec, region)
         w = None
-        for lw in _LEVEL_WORDS:
-            if s.startswith(lw, j) and j + len(lw) <= h0:
-                w = _level_at(s, j)
+        for lw in _LEVEL_WORDS:              # longest level word ending at j (自治区 before 区)
+            st = j - len(lw) + 1
+            if st >= 0 and s.startswith(lw, st):
+                w = _level_at(s, st)
+                if w is not None and st + len(w) != j + 1:
+                    w = None
                 break
         if w is not None:
-            start = j
-            prefix_end = j + len(w)
+            start = st
+            prefix_end = st + len(w)
             if spec.get("place_only"):
                 return None
             if _LEVELS[w] == "national":
                 place_str = w
             else:
                 place = _level_place(w, region)
-                place_str = place.name if place is not None else w
+                if place is None:            # 区委 in a city report: some district, not named
+                    return None
+                place_str = place.name
             break
         if _stop_ends_at(s, j + 1):
             return _bare_known(s, h0, h1, spec, region)
@@ -400,9 +400,18 @@ def _read_name(s, h0, h1, spec, region, context, cover) -> _Cand | None:
     body = s[prefix_end:h0]
     if len(body) > _BODY_MAX or (body and not all(_is_han(c) for c in body)):
         return None
+    if body and (body[0] in _BODY_EDGE or body[-1] in _BODY_EDGE or head in body
+                 or _BREAKER_RE.search(body)):
+        return None
     name = s[prefix_end:h1]
+    if place is None and _LEVELS.get(place_str) == "national":
+        nat = _NATIONAL.get(name)                # 国家生态环境部
+        if nat is not None:
+            return _Cand(start, h1, nat["canonical"])
+        if not body:
+            return None
     if not body and spec.get("needs_body"):
-        if place is None and place_str and _LEVELS.get(place_str) == "national":
+        if head not in _CTX_HEADS:
             return None
         dept = _context_department(head, s, context)
         canon = (place_str + dept) if dept else (place_str + head)
@@ -416,8 +425,8 @@ def _read_name(s, h0, h1, spec, region, context, cover) -> _Cand | None:
         return None
     if _SESSION_RE.fullmatch(body or "x") is None and body and head in ("人大", "人民代表大会", "人大常委会"):
         return None
-    if written_stem and spec.get("stem_prefix") and body:
-        place_str = s[start:prefix_end]          # 广州知识产权法院: kept as written
+    if written_stem and (body or spec.get("stem_prefix")):
+        place_str = written                      # 广州知识产权法院, 洛阳海关: kept as written
     canon = _canonical(name, place, place_str)
     return _Cand(start, h1, canon)
 
