@@ -1,0 +1,465 @@
+"""``govreport review``: one self-contained HTML page for reviewing a report's records.
+
+    govreport review OUT.json -o page.html            the report's text, records highlighted
+    govreport review --diff OLD NEW -o page.html      the same, coloured by what changed
+    govreport review OUTDIR -o PAGES_DIR              one page per output, and an index
+
+The page is rendered here, on the server side: the text with every record as a <mark>,
+the section outline, and the record table. Everything taken from the document goes through
+``html.escape`` (or into the JSON data block with ``<``, ``>`` and ``&`` escaped), so a
+report containing ``<script>`` shows it as text. The page needs nothing from the network:
+CSS and JavaScript (review.css, review.js next to this file) are inlined, and a
+Content-Security-Policy allows exactly those two blocks (by hash) and nothing else.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.qa import QAInputError, document_name, load_output, load_output_dir
+
+HERE = Path(__file__).resolve().parent
+TYPES = ("quantity", "agency", "case")
+KINDS = ("count", "money", "percent", "percentage_point", "ratio", "multiple", "duration", "rank", "measure")
+STATUSES = ("added", "removed", "changed", "unchanged")
+# Nesting order for elements that start at the same place (outermost first).
+RANK = {"heading": 0, "sentence": 1, "case": 2, "agency": 3, "quantity": 4}
+HEADING_MAX = 120          # a heading element stops at the end of its line, or this many chars
+DETAIL_FIELDS = ("id", "type", "text", "value", "value_max", "unit", "kind", "role", "direction",
+                 "qualifier", "metric", "canonical", "parties", "section_path", "sentence",
+                 "start", "end", "page", "paragraph", "source")
+
+
+def esc(s) -> str:
+    return html.escape("" if s is None else str(s), quote=True)
+
+
+def json_for_script(obj) -> str:
+    """JSON that cannot end its <script> element or open a comment: every <, > and & is
+    written as a \\u escape (valid JSON, same value), as are the JS line separators."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def csp_hash(block: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode() + "'"
+
+
+def show(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, list):
+        return " › ".join(str(x) for x in v) if all(isinstance(x, str) for x in v) else json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+# ---------------------------------------------------------------- nested highlighting
+
+@dataclass
+class Element:
+    """A span of the text to wrap: a heading, a sentence or a record."""
+    start: int
+    end: int
+    kind: str                # heading | sentence | quantity | agency | case
+    tag: str                 # span | mark
+    attrs: dict              # on the first piece (with the id)
+    cont_attrs: dict         # on the pieces after a split (no id)
+
+    def order(self):
+        return (self.start, -self.end, RANK.get(self.kind, 9))
+
+
+def _open(tag: str, attrs: dict) -> str:
+    return "<" + tag + "".join(f' {k}="{esc(v)}"' for k, v in attrs.items()) + ">"
+
+
+def render_text(text: str, elements: list[Element]) -> str:
+    """The text, HTML-escaped, with the elements as properly nested tags. Where two
+    elements cross (one starts inside the other and ends after it), the inner one is
+    closed and reopened as a continuation piece, so the markup stays well formed."""
+    n = len(text)
+    elements = [e for e in elements if 0 <= e.start < e.end <= n]
+    starts: dict[int, list[Element]] = {}
+    ends: dict[int, list[Element]] = {}
+    for e in elements:
+        starts.setdefault(e.start, []).append(e)
+        ends.setdefault(e.end, []).append(e)
+    points = sorted({0, n} | set(starts) | set(ends))
+    out: list[str] = []
+    stack: list[Element] = []
+    opened: set[int] = set()
+    active: dict[int, Element] = {}
+    for i, p in enumerate(points[:-1]):
+        for e in ends.get(p, []):
+            active.pop(id(e), None)
+        for e in starts.get(p, []):
+            active[id(e)] = e
+        want = sorted(active.values(), key=Element.order)
+        k = 0
+        while k < len(stack) and k < len(want) and stack[k] is want[k]:
+            k += 1
+        for e in reversed(stack[k:]):
+            out.append(f"</{e.tag}>")
+        for e in want[k:]:
+            first = id(e) not in opened
+            opened.add(id(e))
+            out.append(_open(e.tag, e.attrs if first else e.cont_attrs))
+        stack = want
+        out.append(esc(text[p:points[i + 1]]))
+    for e in reversed(stack):
+        out.append(f"</{e.tag}>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- page model
+
+def _parents(sections: list[dict]) -> list[int | None]:
+    """Index of each section's parent: the section its ``parent`` id names (an earlier
+    one), null for a top section, and the nearest earlier section of a lower level where
+    the output gives no usable parent."""
+    by_id = {s.get("id"): i for i, s in enumerate(sections) if s.get("id")}
+    out: list[int | None] = []
+    stack: list[int] = []
+    for i, s in enumerate(sections):
+        level = s.get("level") if isinstance(s.get("level"), int) else 1
+        while stack and (sections[stack[-1]].get("level") or 1) >= level:
+            stack.pop()
+        pid = s.get("parent")
+        if pid is not None and by_id.get(pid, i) < i:
+            out.append(by_id[pid])
+        elif "parent" in s and pid is None:
+            out.append(None)
+        else:
+            out.append(stack[-1] if stack else None)
+        stack.append(i)
+    return out
+
+
+def _ancestors(i: int | None, parents: list[int | None]) -> list[int]:
+    out = []
+    while i is not None and i not in out:
+        out.append(i)
+        i = parents[i]
+    return out
+
+
+def _section_of(rec: dict, sections: list[dict], by_id: dict) -> int | None:
+    if rec.get("section_id") in by_id:
+        return by_id[rec["section_id"]]
+    best = None
+    for i, s in enumerate(sections):                # innermost section holding the start
+        if (s.get("start") or 0) <= (rec.get("start") or 0) < (s.get("end") or 0):
+            if best is None or (s.get("start") or 0) >= (sections[best].get("start") or 0):
+                best = i
+    return best
+
+
+def heading_end(text: str, start: int, section: dict) -> int:
+    """Where a heading's own words end: after its title (and a ：or 。 right after it)
+    when the title is found near the start, else at the end of its line. A lead
+    sentence or inline label heads a paragraph that goes on after it."""
+    title = section.get("title") or ""
+    limit = min(len(text), start + HEADING_MAX)
+    at = text.find(title, start, limit + len(title)) if title else -1
+    if at >= 0:
+        end = at + len(title)
+        if end < len(text) and text[end] in "：:。":
+            end += 1
+        return end
+    line_end = text.find("\n", start, limit)
+    return line_end if line_end > start else limit
+
+
+def record_summary(rec: dict) -> str:
+    """The tooltip of a highlighted record."""
+    t = rec.get("type")
+    if t == "quantity":
+        parts = [f"{show(rec.get('value'))} {rec.get('unit') or ''}".strip()]
+        parts += [str(rec[k]) for k in ("kind", "role", "direction", "qualifier") if rec.get(k)]
+        if rec.get("metric"):
+            parts.append(f"metric: {rec['metric']}")
+    elif t == "agency":
+        parts = [f"canonical: {show(rec.get('canonical'))}"]
+    else:
+        parts = [f"parties: {'、'.join(rec.get('parties') or [])}"] if rec.get("parties") else []
+    return f"{t} · " + " · ".join(parts) if parts else str(t)
+
+
+@dataclass
+class Row:
+    rec: dict
+    status: str | None = None          # diff page only
+    changes: list | None = None        # [(field, old, new)]
+    in_text: bool = True               # False for a removed record whose place is gone
+
+
+def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: str | None = None,
+               extra_meta: str = "") -> str:
+    doc = output.get("document") or {}
+    text = doc.get("text") or ""
+    sections = [s for s in (output.get("sections") or []) if isinstance(s, dict)]
+    parents = _parents(sections)
+    by_id = {s.get("id"): i for i, s in enumerate(sections) if s.get("id")}
+    rows = sorted(rows, key=lambda r: ((r.rec.get("start") or 0), (r.rec.get("end") or 0),
+                                       RANK.get(r.rec.get("type"), 9)))
+
+    # elements of the text
+    elements: list[Element] = []
+    for i, s in enumerate(sections):
+        start = s.get("start")
+        if not isinstance(start, int) or not 0 <= start < len(text):
+            continue
+        end = heading_end(text, start, s)
+        attrs = {"class": f"heading lvl-{min(int(s.get('level') or 1), 6)}", "id": f"sec-{i}"}
+        elements.append(Element(start, end, "heading", "span", attrs, {"class": attrs["class"]}))
+    sentence_index: dict[tuple[int, int], int] = {}
+    data_records = []
+    for n, row in enumerate(rows):
+        r = row.rec
+        ss, se = r.get("sentence_start"), r.get("sentence_end")
+        sent = None
+        if row.in_text and isinstance(ss, int) and isinstance(se, int) and ss < se:
+            sent = sentence_index.setdefault((ss, se), len(sentence_index))
+        sec = _section_of(r, sections, by_id)
+        rtype = r.get("type") if r.get("type") in TYPES else "quantity"
+        classes = f"rec t-{rtype}" + (f" st-{row.status}" if row.status else "")
+        if row.in_text and isinstance(r.get("start"), int) and isinstance(r.get("end"), int):
+            attrs = {"class": classes, "id": f"r-{n}", "data-n": n, "title": record_summary(r)}
+            elements.append(Element(r["start"], r["end"], rtype, "mark", attrs,
+                                    {"class": classes + " cont", "data-n": n, "title": attrs["title"]}))
+        fields = [(k, show(r.get(k))) for k in DETAIL_FIELDS if r.get(k) not in (None, "", [])]
+        for f, a, b in row.changes or []:
+            fields.append((f"changed: {f}", f"{show(a) or 'null'} → {show(b) or 'null'}"))
+        data_records.append({
+            "n": n, "id": r.get("id"), "type": r.get("type"), "text": r.get("text"),
+            "value": r.get("value") if isinstance(r.get("value"), (int, float)) else None,
+            "unit": r.get("unit"), "kind": r.get("kind"), "role": r.get("role"),
+            "qualifier": r.get("qualifier"), "name": r.get("metric") or r.get("canonical"),
+            "section": list(r.get("section_path") or []), "position": r.get("start") or 0,
+            "sentence": sent, "status": row.status, "fields": fields,
+            "sections": _ancestors(sec, parents)})
+    for (ss, se), k in sentence_index.items():
+        elements.append(Element(ss, se, "sentence", "span", {"class": "sent", "id": f"sent-{k}"},
+                                {"class": "sent"}))
+    text_html = render_text(text, elements)
+
+    # the outline
+    def outline(parent):
+        kids = [i for i, p in enumerate(parents) if p == parent]
+        if not kids:
+            return ""
+        items = []
+        for i in kids:
+            s = sections[i]
+            n_recs = sum(1 for d in data_records if i in d["sections"])
+            label = f"{esc(s.get('marker') or '')}{esc(s.get('title'))}"
+            items.append(f'<li><a href="#sec-{i}" data-target="sec-{i}">{label}'
+                         f' <span class="n">{n_recs}</span></a>{outline(i)}</li>')
+        return "<ul>" + "".join(items) + "</ul>"
+    outline_html = outline(None) or '<p class="muted">No headings found.</p>'
+    section_options = "".join(
+        f'<option value="{i}">{"  " * (len(_ancestors(i, parents)) - 1)}'
+        f'{esc(s.get("marker") or "")}{esc(s.get("title"))}</option>'
+        for i, s in enumerate(sections))
+
+    # the table
+    diff = mode == "diff"
+    cols = [("position", "#", True), ("type", "type", False), ("text", "text", False),
+            ("value", "value", True), ("unit", "unit", False), ("kind", "kind", False),
+            ("role", "role", False), ("qualifier", "qualifier", False),
+            ("name", "metric / canonical", False), ("section", "section", False)]
+    if diff:
+        cols = [("status", "status", False)] + cols + [("changes", "changes", False)]
+    numeric = ' data-numeric="1"'
+    head = "".join(f'<th data-key="{k}"{numeric if num else ""} scope="col">{esc(label)}</th>'
+                   for k, label, num in cols)
+    body = []
+    for d, row in zip(data_records, rows):
+        r = row.rec
+        cells = []
+        if diff:
+            cells.append(f'<td><span class="badge st-{esc(row.status)}">{esc(row.status)}</span></td>')
+        cells += [f'<td class="num">{d["n"] + 1}</td>',
+                  f'<td><span class="badge t-{esc(r.get("type"))}">{esc(r.get("type"))}</span></td>',
+                  f'<td class="wrap">{esc(r.get("text"))}</td>',
+                  f'<td class="num">{esc(show(r.get("value")))}</td>',
+                  f"<td>{esc(r.get('unit'))}</td>", f"<td>{esc(r.get('kind'))}</td>",
+                  f"<td>{esc(r.get('role'))}</td>", f"<td>{esc(r.get('qualifier'))}</td>",
+                  f'<td class="wrap">{esc(d["name"])}</td>',
+                  f'<td class="path" title="{esc(show(r.get("section_path")))}">{esc(show(r.get("section_path")))}</td>']
+        if diff:
+            ch = "<br>".join(f'{esc(f)} <span class="old">{esc(show(a) or "null")}</span> → '
+                             f'<span class="new">{esc(show(b) or "null")}</span>' for f, a, b in row.changes or [])
+            cells.append(f'<td class="changes">{ch}</td>')
+        body.append(f'<tr tabindex="0" data-n="{d["n"]}" data-type="{esc(r.get("type"))}" '
+                    f'data-kind="{esc(r.get("kind") or "")}" data-status="{esc(row.status or "")}" '
+                    f'data-sections="{" ".join(str(i) for i in d["sections"])}">' + "".join(cells) + "</tr>")
+
+    present_types = [t for t in TYPES if any(r.rec.get("type") == t for r in rows)]
+    present_kinds = sorted({r.rec.get("kind") for r in rows if r.rec.get("kind")},
+                           key=lambda k: (KINDS.index(k) if k in KINDS else 99, str(k)))
+    status_filter = ""
+    if diff:
+        opts = '<option value="any">any change</option><option value="">all</option>' + "".join(
+            f'<option value="{s}">{s}</option>' for s in STATUSES)
+        status_filter = f'<label>Status <select id="f-status">{opts}</select></label>'
+
+    counts = {t: sum(1 for r in rows if r.rec.get("type") == t) for t in TYPES}
+    title = doc.get("title") or document_name(output) or "report"
+    if len(title) > 80:
+        title = title[:80] + "…"
+    meta = " · ".join(x for x in [
+        esc(document_name(output)), esc(show((doc.get("region") or {}).get("name"))) if isinstance(doc.get("region"), dict) else "",
+        esc(doc.get("year")) if doc.get("year") else "",
+        ", ".join(f"{counts[t]} {t}" for t in TYPES),
+        f"{len(sections)} sections",
+        esc(f"pipeline {output.get('pipeline_version')}, rules {output.get('rules_version')}")
+        if output.get("pipeline_version") else "",
+        extra_meta] if x)
+    if diff:
+        legend = "".join(f'<span class="key badge st-{s}">{s}</span>' for s in ("added", "removed", "changed")) \
+            + '<span class="muted">unchanged records are underlined</span>'
+    else:
+        legend = "".join(f'<span class="key badge t-{t}">{t}</span>' for t in TYPES)
+
+    css = (HERE / "review.css").read_text(encoding="utf-8")
+    js = (HERE / "review.js").read_text(encoding="utf-8")
+    csp = (f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; "
+           "img-src data:; base-uri 'none'; form-action 'none'")
+    values = {
+        "csp": csp, "version": esc(__version__), "title": esc(f"{heading or 'Review'}: {title}"),
+        "css": css, "js": js, "mode": mode, "heading": esc(heading or title), "meta": meta,
+        "legend": legend, "outline": outline_html, "text": text_html,
+        "section_options": section_options,
+        "type_options": "".join(f'<option value="{t}">{t}</option>' for t in present_types),
+        "kind_options": "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in present_kinds),
+        "status_filter": status_filter, "table_head": head, "table_rows": "".join(body),
+        "data": json_for_script({"document": document_name(output), "mode": mode, "records": data_records}),
+    }
+    template = (HERE / "review.html").read_text(encoding="utf-8")
+    # one pass: text that came from the document is never scanned for {{placeholders}}
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+
+
+def review_page(output: dict) -> str:
+    return build_page(output, [Row(r) for r in output.get("records") or [] if isinstance(r, dict)])
+
+
+def diff_page(old: dict, new: dict, *, old_label: str = "OLD", new_label: str = "NEW") -> str:
+    """NEW's text with its records coloured by what changed since OLD; removed records
+    are shown where their text still is (struck through), or only in the table."""
+    from pipeline.qa.diff import OffsetMap, diff_documents
+
+    d = diff_documents(old, new)
+    status = {id(r.new): r for r in d.records if r.new is not None}
+    rows = []
+    for rec in new.get("records") or []:
+        rd = status.get(id(rec))
+        rows.append(Row(rec, rd.status if rd else "unchanged", rd.changes if rd else None))
+    omap = OffsetMap((old.get("document") or {}).get("text") or "", (new.get("document") or {}).get("text") or "")
+    for rd in d.records:
+        if rd.status != "removed":
+            continue
+        rec = dict(rd.old)
+        span = omap.span(rec.get("start") or 0, rec.get("end") or 0)
+        sent = omap.span(rec.get("sentence_start") or 0, rec.get("sentence_end") or 0) \
+            if isinstance(rec.get("sentence_start"), int) else None
+        if span:
+            rec["start"], rec["end"] = span
+        rec["sentence_start"], rec["sentence_end"] = sent if sent else (None, None)
+        rows.append(Row(rec, "removed", None, in_text=span is not None))
+    c = d.counts()
+    extra = esc(f"{old_label} → {new_label}: {c['added']} added, {c['removed']} removed, "
+                f"{c['changed']} changed, {c['unchanged']} unchanged"
+                + (f", {c['sections']} headings changed" if c["sections"] else "")
+                + ("; document text changed" if d.text_changed else ""))
+    return build_page(new, rows, mode="diff", heading=f"Changes in {document_name(new)}", extra_meta=extra)
+
+
+def index_page(entries: list[tuple[str, str, dict]]) -> str:
+    """A plain list of the pages written for a folder."""
+    items = "".join(f'<li><a href="{esc(href)}">{esc(name)}</a> '
+                    f'<span>{", ".join(f"{v} {k}" for k, v in counts.items())}</span></li>'
+                    for name, href, counts in entries)
+    return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">"
+            f"<title>govreport review</title></head><body><h1>govreport review</h1><ul>{items}</ul></body></html>\n")
+
+
+# ---------------------------------------------------------------- command line
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "review", help="write a self-contained HTML page for reviewing records",
+        description="Write one self-contained HTML page showing a report's text with every record "
+                    "highlighted, the section outline and a sortable, filterable record table. "
+                    "With --diff, colour the records of NEW by what changed since OLD. "
+                    "Given a folder, write one page per output and an index.html.")
+    p.add_argument("paths", nargs="+", metavar="OUT.json | OUTDIR | OLD NEW")
+    p.add_argument("--diff", action="store_true", help="compare two output files: OLD NEW")
+    p.add_argument("-o", "--output", metavar="PAGE.html | DIR",
+                   help="where to write (default: next to the input, .json -> .html)")
+    p.set_defaults(func=run)
+
+
+def _write(path: Path, page: str) -> None:
+    import os
+
+    from pipeline.output import write_atomic
+    write_atomic(path, page)
+    # the temporary file behind write_atomic is private (0600); a page is for sharing
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
+def run(args) -> int:
+    try:
+        if args.diff:
+            if len(args.paths) != 2:
+                raise QAInputError("--diff takes two output files: OLD NEW")
+            old_p, new_p = map(Path, args.paths)
+            if old_p.is_dir() or new_p.is_dir():
+                raise QAInputError("--diff takes two output files (for folders use govreport diff)")
+            page = diff_page(load_output(old_p), load_output(new_p), old_label=old_p.name, new_label=new_p.name)
+            out = Path(args.output) if args.output else new_p.with_name(new_p.stem + ".diff.html")
+            _write(out, page)
+            print(out)
+            return 0
+        if len(args.paths) != 1:
+            raise QAInputError("give one output file or folder (or --diff OLD NEW)")
+        src = Path(args.paths[0])
+        if src.is_dir():
+            if not args.output:
+                raise QAInputError("a folder needs -o DIR for its pages")
+            out_dir = Path(args.output)
+            entries = []
+            for name, (path, obj) in sorted(load_output_dir(src).items()):
+                page_name = path.name[:-5] + ".html"
+                _write(out_dir / page_name, review_page(obj))
+                counts = {t: sum(1 for r in obj.get("records") or [] if r.get("type") == t) for t in TYPES}
+                entries.append((name, page_name, counts))
+            if not entries:
+                raise QAInputError(f"{src}: no output files")
+            _write(out_dir / "index.html", index_page(entries))
+            print(out_dir / "index.html")
+            return 0
+        out = Path(args.output) if args.output else src.with_suffix(".html")
+        _write(out, review_page(load_output(src)))
+        print(out)
+        return 0
+    except QAInputError as e:
+        print(f"govreport review: {e}", file=sys.stderr)
+        return 2
