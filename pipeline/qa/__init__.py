@@ -56,7 +56,8 @@ def load_output_dir(folder: str | os.PathLike) -> dict[str, tuple[Path, dict]]:
     """Every output in a folder, keyed by document name (see ``document_name``).
 
     Files that are not JSON or not outputs (a batch manifest, say) are skipped: an output
-    folder may hold other things.
+    folder may hold other things. Where two files claim one document, the later file name
+    wins (as in the reference scorer).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -70,7 +71,7 @@ def load_output_dir(folder: str | os.PathLike) -> dict[str, tuple[Path, dict]]:
         except QAInputError:
             continue
         if is_output(obj):
-            found.setdefault(document_name(obj, path), (path, obj))
+            found[document_name(obj, path)] = (path, obj)
     return found
 
 

@@ -442,10 +442,9 @@ def evaluate(gold_dir, out_dir, *, docs: list[str] | None = None, lists=ALL_LIST
     """Score every gold document (or those named in ``docs``) against the outputs in
     ``out_dir``. Returns {"summary": ..., "docs": [...], "missing_outputs": [...]}."""
     outputs: dict[str, dict] = {}
-    for name, (path, obj) in load_output_dir(out_dir).items():
-        outputs.setdefault(name, obj)
-        stem = path.name[:-5]
-        outputs.setdefault(stem, obj)
+    for name, (path, obj) in sorted(load_output_dir(out_dir).items(), key=lambda kv: kv[1][0].name):
+        outputs[name] = obj
+        outputs[path.name[:-5]] = obj          # <doc>.json names its document too
     results, missing = [], []
     for gold in load_gold_dir(gold_dir):
         doc = gold["doc"]
