@@ -438,3 +438,15 @@ def test_perturbed_outputs_against_score_py():
         b = {"summary": qaeval.summarise([qaeval.score_document(g, out)]),
              "docs": [qaeval.score_document(g, out)]}
         assert _same_figures(a, b) == []
+
+
+def test_fixed_outputs_follow_the_output_schema():
+    """The fixed set stands in for real outputs: it must stay in the real format."""
+    import jsonschema
+
+    from pipeline.output import SCHEMA_PATH
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    for path in sorted((DATA / "outputs").glob("*.json")):
+        errors = [e.message for e in validator.iter_errors(json.loads(path.read_text(encoding="utf-8")))]
+        assert errors == [], path.name
