@@ -202,6 +202,7 @@ def _run_core(path: str, use_model: bool) -> tuple[dict | None, dict]:
         res["records"] = len(obj.get("records") or ())
         res["chars"] = len(doc.get("text") or "")
         res["sha256"] = doc.get("sha256")
+        res["made_with"] = {"pipeline": obj.get("pipeline_version"), "rules": obj.get("rules_version")}
     return obj, res
 
 
@@ -626,7 +627,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
     except OSError as e:
         raise BatchError(f"{outdir}: cannot create output folder: {e.strerror or e}") from None
     if jobs is None:
-        jobs = os.cpu_count() or 1
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     with _outdir_lock(outdir), _stop_on_signals():
         _remove_stale_temp_files(outdir)
         manifest = Manifest(outdir)
@@ -745,6 +746,14 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
                     res = {"status": "error", "error": _one_line(f"internal error: {type(e).__name__}: {e}")}
             if res.get("fatal"):            # every document would fail the same way
                 raise BatchError(f"cannot start workers: {res['error']}")
+            made = res.pop("made_with", None)
+            want = {"pipeline": key["pipeline"], "rules": key["rules"]}
+            if made and made != want:
+                # a worker with another install (or rules edited mid-run): its output
+                # would be filed under the wrong versions and skipped forever after
+                res.update(status="error", error=f"worker made it with {made}, this run expects "
+                                                 f"{want}; install the same govreport and rules everywhere")
+                res.pop("json", None)
             if "json" in res:                   # shipped back from a remote worker
                 try:
                     write_atomic(outdir / task.name, res["json"])

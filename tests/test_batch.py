@@ -138,17 +138,42 @@ def test_second_run_skips_unchanged_and_redoes_changed_inputs(tmp_path, capsys):
     assert "3 unchanged" in capsys.readouterr().err
 
 
-def test_new_rules_version_or_model_flag_reprocesses(tmp_path, monkeypatch):
+def test_changed_rules_or_model_setting_reprocesses(tmp_path, monkeypatch):
     src = tmp_path / "in"
     varied_copies(src, 2)
     outdir = tmp_path / "out"
     run_batch([str(src)], outdir, use_model=False, jobs=0, progress="none")
     assert run_batch([str(src)], outdir, use_model=False, jobs=0, progress="none").skipped == 2
-    import pipeline.rules
-    monkeypatch.setattr(pipeline.rules, "rules_version", lambda: "changed-rules")
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    some = sorted(rules.glob("*.yaml"))[0]
+    some.write_text(some.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setenv("GOVREPORT_RULES", str(rules))
     s = run_batch([str(src)], outdir, use_model=False, jobs=0, progress="none")
     assert (s.ok, s.skipped) == (2, 0)
-    assert manifest_of(outdir)["versions"]["rules"] == "changed-rules"
+    assert s.errors == 0
+
+
+def test_model_setting_and_model_version_are_part_of_the_key(tmp_path, fake_core, monkeypatch):
+    src = tmp_path / "in"
+    varied_copies(src, 2)
+    outdir = tmp_path / "out"
+    counts = lambda s: (s.ok, s.skipped)
+    assert counts(run_batch([str(src)], outdir, use_model=False, jobs=0, progress="none")) == (2, 0)
+    assert counts(run_batch([str(src)], outdir, use_model=True, jobs=0, progress="none")) == (2, 0)
+    assert counts(run_batch([str(src)], outdir, use_model=True, jobs=0, progress="none")) == (0, 2)
+    monkeypatch.setattr(batch, "_model_version", lambda: "retrained-model")
+    assert counts(run_batch([str(src)], outdir, use_model=True, jobs=0, progress="none")) == (2, 0)
+
+
+def test_output_from_a_worker_with_other_rules_is_refused(tmp_path, fake_core, monkeypatch):
+    src = tmp_path / "in"
+    varied_copies(src, 2)
+    monkeypatch.setattr(fake_core, "rules_version", lambda: "rules-of-another-install")
+    s = run_batch([str(src)], tmp_path / "out", use_model=False, jobs=0, progress="none")
+    assert s.errors == 2
+    entry = manifest_of(tmp_path / "out")["documents"]["copy-000.txt.json"]
+    assert "this run expects" in entry["error"]
 
 
 def test_force_rerun_gives_byte_identical_outputs(tmp_path):

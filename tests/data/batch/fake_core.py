@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline import SCHEMA_VERSION, __version__
 from pipeline.document import InputError
 from pipeline.output import record_id
+from pipeline.rules import rules_version
 
 WARMED: list[bool] = []
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?(?:件|元|%|个|家|项|人)")
@@ -51,7 +52,7 @@ def process_file(path, *, use_model: bool = True) -> dict:
                         "text": m.group(), "start": s, "end": e, "source": "rule",
                         "model": bool(use_model)})
     return {"schema_version": SCHEMA_VERSION, "pipeline_version": __version__,
-            "rules_version": "fake",
+            "rules_version": rules_version(),
             "document": {"source": path.name, "format": "txt", "encoding": "utf-8",
                          "sha256": sha, "title": None, "region": None, "year": None,
                          "text": text},
