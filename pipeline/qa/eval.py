@@ -30,7 +30,6 @@ How a document is scored, step by step:
 """
 from __future__ import annotations
 
-import argparse
 import bisect
 import json
 import os
