@@ -109,6 +109,8 @@ _NAT_BLOCK = {k: regex.compile("(?:" + "|".join(v) + ")")
 _BRANCH_RE = regex.compile(_alt(_R["national_branches"]))
 _SUB_RE = regex.compile(r"(\p{Han}{0,%d}?)(%s)" % (_R.get("sub_unit_body_max", 6), _alt(_R["sub_units"])))
 _HAN = regex.compile(r"\p{Han}")
+# a unit's own name holds no conjunction and no level word (市公安局交警支队 | 和区公安分局)
+_SUB_BAD_RE = regex.compile("[和与及或、]|" + _alt(_LEVELS))
 _CTX_HEADS = {h for _t, _rx, names in _CTX for h in names}
 _BODY_EDGE = set(_R.get("body_edges", "和、"))
 _BREAKER_RE = regex.compile(_alt(_R.get("body_breakers", [])) or r"(?!)")
@@ -455,9 +457,16 @@ def _sub_units(s: str, cands: list[_Cand]) -> None:
     """Extend an agency by a unit written right after it (市公安局 + 交警支队)."""
     for c in cands:
         m = _SUB_RE.match(s, c.end)
-        if m and not _STOP_RE.search(m.group(1) or "") and all(_is_han(x) for x in m.group(1)):
-            c.canonical = c.canonical + m.group()
-            c.end = m.end()
+        if not m:
+            continue
+        body = m.group(1)
+        pm = match_place(s, c.end) if body else None
+        if pm is not None and pm.end == m.start(2):
+            pass                                   # 广州市公安局 + 天河区 + 分局
+        elif _STOP_RE.search(body) or _SUB_BAD_RE.search(body) or not all(_is_han(x) for x in body):
+            continue
+        c.canonical = c.canonical + m.group()
+        c.end = m.end()
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:

@@ -1,0 +1,275 @@
+"""Case names: one legal case or one named enforcement case (shared/GUIDE.md section 4).
+
+A case name ends in 案 (一案, 专案, 系列案) and starts at its first party or at the opening
+quotation mark of a code: '腾讯公司诉珍分夺秒公司侵害商标权及不正当竞争案',
+'“4.13”假冒机油专案', '“啊强酸菜鱼”公司假冒注册商标“阿强”一案'. The end is found first;
+the start is read back from it within the clause (never across ，。；： or an earlier case):
+the plaintiff before a 诉 (or 与), else the first party or code in the clause. A clause with
+no party is a category of cases (专利侵权纠纷案件, 不符合规定案), not a name.
+Word lists are in rules/cases.yaml.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline import rules
+
+_STR_LIST = {"type": "array", "items": {"type": "string"}}
+_SCHEMA = {
+    "type": "object",
+    "required": ["ends", "end_blockers_after", "end_blockers_before", "sue_blockers_before",
+                 "sue_blockers_after", "joins", "org_suffixes", "body_suffixes", "lead_words", "description_words",
+                 "code_quote", "anonymous_person", "party_max"],
+    "properties": {
+        "ends": _STR_LIST, "end_blockers_after": _STR_LIST, "end_blockers_before": _STR_LIST,
+        "sue_blockers_before": _STR_LIST, "sue_blockers_after": _STR_LIST, "joins": _STR_LIST,
+        "org_suffixes": _STR_LIST, "body_suffixes": _STR_LIST, "lead_words": _STR_LIST, "description_words": _STR_LIST,
+        "code_quote": {"type": "string"}, "anonymous_person": {"type": "string"},
+        "party_max": {"type": "integer", "minimum": 2},
+    },
+    "additionalProperties": False,
+}
+
+_R = rules.load("cases", _SCHEMA)
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_END_RE = regex.compile("(?:" + _alt(_R["ends"]) + ")(?!" + _alt(_R["end_blockers_after"]) + ")")
+_END_BEFORE = set(_R["end_blockers_before"])
+_SUE_RE = regex.compile("(?<!" + "|".join(regex.escape(c) for c in _R["sue_blockers_before"]) + ")诉(?!"
+                        + _alt(_R["sue_blockers_after"]) + ")")
+_JOIN_RE = regex.compile(_alt(_R["joins"]))
+_ORG_RE = regex.compile("(?:" + _alt(_R["org_suffixes"]) + ")")
+# on either side of 诉 a public body is a party too
+_PARTY_END_RE = regex.compile("(?:" + _alt(_R["org_suffixes"] + _R["body_suffixes"]) + ")")
+_LEAD_RE = regex.compile(_alt(_R["lead_words"]))
+_DESC_RE = regex.compile(_alt(_R["description_words"]))
+_PARTY_MAX = _R["party_max"]
+_OPEN, _CLOSE = "“「『\"", "”」』\""
+_QUOTE_RE = regex.compile(r"[“「『\"]([^“”「」『』\"]{1,40})[”」』\"]")
+_CODE_RE = regex.compile(_R["code_quote"])
+_PERSON_RE = regex.compile(_R["anonymous_person"])
+_HARD = set("，。；：！？,;:!?#\n（）()《》")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _clause_start(s: str, end: int, floor: int) -> int:
+    """Start of the clause that ends at ``end``: after the last hard punctuation outside
+    quotation marks (a party may hold （集团） brackets, so brackets inside a run of Han
+    characters are kept)."""
+    i = end - 1
+    depth = 0
+    while i >= floor:
+        ch = s[i]
+        if ch in "”」』":
+            depth += 1
+        elif ch in "“「『":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in _HARD:
+            if ch in "（）()" and _inside_name_brackets(s, i):
+                i -= 1
+                continue
+            return i + 1
+        i -= 1
+    return floor
+
+
+def _inside_name_brackets(s: str, i: int) -> bool:
+    """'（集团）' inside a company name: brackets with Han text on both sides."""
+    if s[i] in "（(":
+        close = s.find("）" if s[i] == "（" else ")", i)
+        return 0 < close - i <= 6 and i > 0 and _HAN.match(s[i - 1] or "") is not None \
+            and close + 1 < len(s) and _HAN.match(s[close + 1]) is not None
+    open_ = s.rfind("（" if s[i] == "）" else "(", 0, i)
+    return open_ >= 0 and _inside_name_brackets(s, open_)
+
+
+def _strip_lead(s: str, lo: int, hi: int) -> int:
+    """First position in [lo, hi) after the last lead word outside quotation marks."""
+    pos = lo
+    for m in _LEAD_RE.finditer(s, lo, hi):
+        if not _in_quotes(s, lo, m.start()):
+            pos = max(pos, m.end())
+    return pos
+
+
+def _in_quotes(s: str, lo: int, i: int) -> bool:
+    depth = 0
+    for ch in s[lo:i]:
+        if ch in "“「『":
+            depth += 1
+        elif ch in "”」』":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _first_party(s: str, lo: int, hi: int) -> tuple[int, int, str] | None:
+    """The first party-like token in s[lo:hi]: (start, end, kind); kind is 'code' for a
+    quoted code like “4.13”, else 'party'."""
+    best = None
+    for m in _QUOTE_RE.finditer(s, lo, hi):
+        inner = m.group(1)
+        if _CODE_RE.fullmatch(inner):
+            best = (m.start(), m.end(), "code")
+            break
+        org = _ORG_RE.match(s, m.end())
+        if org and org.end() <= hi:
+            best = (m.start(), org.end(), "party")
+            break
+    for m in _ORG_RE.finditer(s, lo, hi):
+        if best is not None and m.start() >= best[0]:
+            break
+        if m.start() > lo and s[m.start() - 1] in _CLOSE:
+            continue                                 # “X”公司: found above
+        start = _run_start(s, lo, m.start())
+        start = _strip_lead(s, start, m.start())
+        if m.start() - start >= 2 and not _in_quotes(s, lo, start):
+            best = (start, m.end(), "party")
+            break
+    m = _PERSON_RE.search(s, lo, hi)
+    if m and (best is None or m.start() < best[0]):
+        start = _strip_lead(s, _run_start(s, lo, m.start()), m.start())
+        best = (m.start(), m.end(), "party") if start <= m.start() else best
+    return best
+
+
+def _run_start(s: str, lo: int, i: int) -> int:
+    """Start of the run of name characters ending at i (Han, digits, brackets of （集团）)."""
+    j = i
+    while j > lo and (_HAN.match(s[j - 1]) or s[j - 1].isalnum() or s[j - 1] in "（）()"):
+        j -= 1
+    return j
+
+
+def _split_parties(s: str, lo: int, hi: int, last: bool) -> list[str]:
+    """Party names in s[lo:hi], separated by 、; when ``last`` the list runs into the
+    description of the dispute, which is cut off."""
+    parts, i = [], lo
+    pieces = []
+    depth, start = 0, lo
+    for k in range(lo, hi):
+        ch = s[k]
+        if ch in "“「『":
+            depth += 1
+        elif ch in "”」』":
+            depth = max(0, depth - 1)
+        elif ch == "、" and depth == 0:
+            pieces.append((start, k))
+            start = k + 1
+    pieces.append((start, hi))
+    for n, (a, b) in enumerate(pieces):
+        if last and n == len(pieces) - 1:
+            b = _party_end(s, a, b)
+        if b > a:
+            parts.append(s[a:b])
+    return parts
+
+
+def _party_end(s: str, a: int, b: int) -> int:
+    """End of the last party before the description (珍分夺秒公司|侵害商标权…)."""
+    q = _QUOTE_RE.match(s, a)
+    desc = _DESC_RE.search(s, a, b)
+    dpos = desc.start() if desc else b
+    if q and q.end() <= b:
+        org = _ORG_RE.match(s, q.end())
+        return org.end() if org and org.end() <= dpos else q.end()
+    ends = [m.end() for m in _PARTY_END_RE.finditer(s, a, b)]
+    for e in ends:                                   # the organisation the description follows
+        if e == b or _DESC_RE.match(s, e):
+            return e
+    before = [e for e in ends if e <= dpos]
+    if before:
+        return before[-1]
+    return dpos if dpos > a else a
+
+
+def find_cases(sentence: str) -> list[dict]:
+    """Case names in one compact sentence: dicts with start, end, text, parties."""
+    s = sentence
+    out: list[dict] = []
+    floor = 0
+    for m in _END_RE.finditer(s):
+        end = m.end()
+        lo = _clause_start(s, m.start(), floor)
+        if m.start() - lo < 3:
+            continue
+        case = _read_case(s, lo, m.start(), end, m.group())
+        if case is not None:
+            out.append(case)
+            floor = end
+    return out
+
+
+def _read_case(s: str, lo: int, core_end: int, end: int, ending: str) -> dict | None:
+    sue = _SUE_RE.search(s, lo, core_end)
+    if sue is None:
+        j = _JOIN_RE.search(s, lo, core_end)
+        if j is not None and _ends_party(s, lo, j.start()):
+            sue = j
+    if sue is not None:
+        start = _plaintiff_start(s, lo, sue.start())
+        if start is not None and sue.end() < core_end:
+            parties = _split_parties(s, start, sue.start(), last=False)
+            parties += _split_parties(s, sue.end(), core_end, last=True)
+            return _case(s, start, end, parties)
+    if ending == "案" and s[core_end - 1] in _END_BEFORE:
+        return None                                  # 方案, 立案, 议案: a word, unless A诉B…案
+    first = _first_party(s, lo, core_end)
+    if first is None:
+        return None
+    start, pend, kind = first
+    if kind == "code":
+        if ending == "案" and not _DESC_RE.search(s, pend, core_end) and core_end - pend < 2:
+            return None
+        return _case(s, start, end, [])
+    if ending == "案" and not _DESC_RE.search(s, pend, core_end):
+        return None
+    if core_end - pend < 2:
+        return None                                  # '该公司一案': no description
+    return _case(s, start, end, [s[start:pend]])
+
+
+def _ends_party(s: str, lo: int, i: int) -> bool:
+    """s[lo:i] ends with a party: a quotation, an organisation or a 某 person."""
+    if i <= lo:
+        return False
+    if s[i - 1] in _CLOSE:
+        return True
+    if _PERSON_RE.fullmatch(s, max(lo, i - 3), i) or _PERSON_RE.fullmatch(s, max(lo, i - 2), i):
+        return True
+    return any(m.end() == i for m in _PARTY_END_RE.finditer(s, max(lo, i - 12), i))
+
+
+def _plaintiff_start(s: str, lo: int, k: int) -> int | None:
+    """Start of the plaintiff(s) written before 诉 at k."""
+    if k <= lo:
+        return None
+    if s[k - 1] in _CLOSE:                            # “喜剧之王”诉…
+        open_ = max(s.rfind(q, lo, k - 1) for q in _OPEN)
+        if open_ < 0:
+            return None
+        start = open_
+        # a list of parties before: “A”、“B”诉…
+        while start - 1 > lo and s[start - 1] == "、" and s[start - 2] in _CLOSE:
+            o = max(s.rfind(q, lo, start - 2) for q in _OPEN)
+            if o < 0:
+                break
+            start = o
+        return start
+    start = _strip_lead(s, lo, k)
+    if start >= k or k - start > _PARTY_MAX:
+        return None
+    return start
+
+
+def _case(s: str, start: int, end: int, parties: list[str]) -> dict:
+    names = []
+    for p in parties:
+        q = _QUOTE_RE.fullmatch(p)
+        p = q.group(1) if q else p                   # “喜剧之王” -> 喜剧之王
+        if p:
+            names.append(p)
+    return {"start": start, "end": end, "text": s[start:end], "parties": names}
