@@ -132,3 +132,9 @@ def test_link_canonicals_joins_short_forms_met_later():
     names = ["天河区知识产权工作领导小组", "天河区人民法院", "天河区知识产权领导小组"]
     assert link_canonicals(names) == ["天河区知识产权工作领导小组", "天河区人民法院", "天河区知识产权工作领导小组"]
     assert link_canonicals(["天河区人民法院", "天河区人民检察院"]) == ["天河区人民法院", "天河区人民检察院"]
+
+
+def test_year_in_chinese_numerals_dates_a_body():
+    s = "在一九四九年至一九五二年间，中央人民政府按照中国人民政治协商会议共同纲领的规定"
+    assert pairs(s, None)[0] == ("中央人民政府", "中央人民政府")
+    assert pairs("2020年，中央人民政府作出部署", None) == [("中央人民政府", "中华人民共和国国务院")]

@@ -115,7 +115,8 @@ _CTX_HEADS = {h for _t, _rx, names in _CTX for h in names}
 _BODY_EDGE = set(_R.get("body_edges", "和、"))
 _BREAKER_RE = regex.compile(_alt(_R.get("body_breakers", [])) or r"(?!)")
 _SESSION_RE = regex.compile(r"第?[一二三四五六七八九十百]+届")
-_YEAR_RE = regex.compile(r"((?:19|20)\d\d)年")
+_YEAR_RE = regex.compile(r"((?:19|20)\d\d|[一二][九〇零][〇零一二三四五六七八九]{2})年")
+_CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _STREET_RE = {d: regex.compile("(" + _alt(s) + r")(街道办事处|街道|街)(?![道区巷头面坊口市])")
               for d, s in STREETS.items()}
 
@@ -249,11 +250,15 @@ def _context_department(head: str, sentence: str, context: str) -> str | None:
 
 
 def _year_near(sentence: str, pos: int, context: str) -> int | None:
-    years = [(abs(m.start() - pos), int(m.group(1))) for m in _YEAR_RE.finditer(sentence)]
+    years = [(abs(m.start() - pos), _year(m)) for m in _YEAR_RE.finditer(sentence)]
     if years:
         return min(years)[1]
-    years = [int(m.group(1)) for m in _YEAR_RE.finditer(context)]
+    years = [_year(m) for m in _YEAR_RE.finditer(context)]
     return years[0] if years else None
+
+
+def _year(m) -> int:
+    return int(m.group(1).translate(_CN_DIGIT))      # 2005 or 一九五二
 
 
 # --- the readers ----------------------------------------------------------------------------
