@@ -14,6 +14,7 @@ import regex as re
 
 from pipeline.document import Document, InputError, Record
 from pipeline.ingest import read_document
+from pipeline.link import link
 from pipeline.output import document_json
 from pipeline.rules import rules_version
 from pipeline.sections import find_sections
@@ -87,11 +88,14 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
         block = doc.blocks[sent.block]
         if sent.block not in context_cache:
             context_cache.clear()
-            context_cache[sent.block] = compact(doc.text, block.start, block.end).text
+            # the paragraph, after the report's year: renamed bodies take the name of their era
+            year = f"{doc.year}年。" if doc.year else ""
+            context_cache[sent.block] = year + compact(doc.text, block.start, block.end).text
         add("agency", find_agencies(view.text, doc.region, context_cache[sent.block]), ("canonical",))
         add("case", find_cases(view.text), ("parties",))
     doc.records = records
     if use_model:
         from pipeline.ner import apply_model
         apply_model(doc)
+    link(doc)
     return doc
