@@ -27,6 +27,8 @@ __all__ = ["assign_metrics", "tokens", "pos_tokens"]
 _lock = threading.Lock()
 _PUNCT_STOP = set("，。；：！？,;:!?、")
 _VERBISH = ("v", "p", "d")
+# a verb followed by one of these is part of a noun (解决率, 拥有量, 完成额)
+_NOUN_SUFFIX = set("率量额数值费面度")
 
 
 @lru_cache(maxsize=1)
@@ -85,13 +87,24 @@ def _compiled():
         "lead_verbs": set(m["lead_verbs"]),
         "anaphora": set(m["anaphora"]),
         "np_stop": set(m["np_stop"]),
+        "np_lead": tuple(m["np_lead"]),
+        "not_places": set(m["not_places"]),
+        "no_np_start": tuple(w for w in m["link_words"] + r_roles(r) if len(w) >= 2),
         "place_verbs": set(r.rank_verbs) - {"获评", "荣获", "评为", "复评", "保持", "跻身", "进入",
                                              "列"},
-        "date": re.compile(r"(?:截至|截止|到)?(?:\d{4}年|\d{1,2}月|\d{1,2}日|[上下]半年|年底|年末|"
+        "date": re.compile(r"(?:截至|截止|到)?(?:\d{4}年|[〇○零一二三四五六七八九]{4}年|\d{1,2}月|\d{1,2}日|[上下]半年|年底|年末|"
                            r"年初|底|末|初|以来|份)+"),
         "rate_tail": re.compile(r"(?:每[^每，。；、]{1,4})+$"),
+        "date_tail": re.compile(r"(?:已|自|从|于|在|由|将由)*(?:\d{4}年|[〇○零一二三四五六七八九]{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?"
+                                r"(?:起|以来|开始|前后|底|末|初)?$"),
         "scope_tail": re.compile("(?:" + _alternation(r.roles_scopes) + ")$"),
+        "time_tail": re.compile("(?:" + _alternation(m["time_words"]) + ")$"),
     }
+
+
+def r_roles(r) -> list[str]:
+    """Change and share words: a noun phrase never starts with them."""
+    return [w for w in r.change_words]
 
 
 def _starts(text: str) -> set[int]:
@@ -114,8 +127,11 @@ def _strip_tail(text: str) -> str:
         t2 = text.rstrip("，、,：:（(—-")
         t2 = re.sub(r"(?<=[^\d.])\d+$", "", t2)         # footnote marks: 生产总值2达到
         m = c["rate_tail"].search(t2)
-        if m and m.start() > 0:
-            t2 = t2[:m.start()]
+        if m:
+            t2 = t2[:m.start()]                       # 每月25元: 每月 is the rate's
+        m = c["date_tail"].search(t2)
+        if m:
+            t2 = t2[:m.start()]                       # 已从2012年3月起由25元
         if t2 != text:
             text, changed = t2, True
             continue
@@ -124,9 +140,16 @@ def _strip_tail(text: str) -> str:
                 text, changed = text[:-len(w)], True
                 break
         else:
-            m = c["scope_tail"].search(text)
+            m = c["scope_tail"].search(text) or c["time_tail"].search(text)
             if m and m.start() > 0 and m.start() in starts:
                 text, changed = text[:m.start()], True
+                continue
+            # 拓展至, 延长到: a verb that leads to the new level
+            m = re.search(r"(?:到|至)$", text)
+            if m and m.start() in starts:
+                toks = _cut(text[:m.start()])
+                if toks and toks[-1][1].startswith("v"):
+                    text, changed = text[:toks[-1][2]], True
     return text
 
 
@@ -137,6 +160,9 @@ def _cut_after_time(text: str) -> str:
     for w, _, a, b in _cut(text):
         if w in c["time_words"] and len(text) - b >= 3:
             best = b
+    for om in re.finditer(r"第[\d零〇一二三四五六七八九十百]+[届批次期轮]", text):
+        if len(text) - om.end() >= 2:
+            best = max(best, om.end())           # 第二十四届中国专利奖 → 中国专利奖
     for dm in c["date"].finditer(text):
         g = dm.group(0)
         if g and re.search(r"\d|半年|年", g) and len(text) - dm.end() >= 3:
@@ -145,11 +171,16 @@ def _cut_after_time(text: str) -> str:
 
 
 def _strip_lead(text: str) -> str:
-    """Drop openers at the start: 全市, 其中, 在, 对 …"""
+    """Drop openers at the start: 全市, 其中, 在, 对, a place name (杭州经济总量) …"""
     c = _compiled()
     changed = True
     while changed:
         changed = False
+        toks = _cut(text)
+        if toks and toks[0][1] == "ns" and toks[0][0] not in c["not_places"] \
+                and len(text) - toks[0][3] >= 3 and text[toks[0][3]] not in "市区县省州镇乡村":
+            text, changed = text[toks[0][3]:], True
+            continue
         starts = _starts(text)
         for w in c["lead_words"]:
             if text.startswith(w) and len(text) - len(w) >= 2 and len(w) in starts:
@@ -163,20 +194,33 @@ def _cut_after_verb(text: str) -> str:
     when it leaves at least three characters."""
     c = _compiled()
     for w, _, a, b in _cut(text):
-        if w in c["lead_verbs"] and len(text) - b >= 3:
+        if w in c["lead_verbs"] and len(text) - b >= 3 and text[b] not in _NOUN_SUFFIX:
             return text[b:]
     return text
+
+
+def _cut_long(text: str) -> str:
+    """A long phrase keeps what follows its last verb (…工作人员告知吴小秦每月最低收费标准
+    → 吴小秦每月最低收费标准), when that leaves a name of four characters or more."""
+    best = 0
+    for w, flag, a, b in _cut(text):
+        if flag == "v" and len(text) - b >= 4:
+            best = b
+    return text[best:]
 
 
 def clean_name(text: str) -> str:
     """Shortest form of the words before a number that still names the figure."""
     c = _compiled()
-    text = text.lstrip("、，,：:；;—-")
+    text = text.lstrip("、，,：:；;—-（(")
     text = c["paren_drop"].sub("", text)
     text = _strip_tail(text)
     if not text:
         return ""
     text = _cut_after_time(text)
+    k = text.rfind("——")
+    if 0 <= k and len(text) - k - 2 >= 2:
+        text = text[k + 2:]                  # …收费项目——数字电视基本收视维护费
     k = text.rfind("、")
     if k >= 0:
         rest = text[k + 1:]
@@ -187,6 +231,8 @@ def clean_name(text: str) -> str:
     text = _strip_tail(text)
     text = _cut_after_verb(text)
     text = _strip_tail(text)
+    if len(text) > 14:
+        text = _cut_long(text)
     if text in c["lead_words"] or text in c["time_words"]:
         return ""
     if text.startswith("）") or text.startswith(")"):
@@ -202,6 +248,10 @@ def _prefers_following(pre: str) -> bool:
     t = pre.rstrip("了过着")
     if not t or t[-1] in "、和及与或等”》":
         return True
+    if any(t.endswith(w) for w in c["np_lead"]):
+        return True                           # 培育首批22家数字经济特色产业园区
+    if t[-1] in "由从自":
+        return False                          # 由8300万增加到…: the figure it starts from
     for cand in (t, _strip_tail(t)):
         if not cand:
             return True
@@ -211,9 +261,9 @@ def _prefers_following(pre: str) -> bool:
         if not toks:
             return True
         w, flag, _, _ = toks[-1]
-        if w in c["lead_verbs"]:
+        if w in c["lead_verbs"] or (len(w) == 1 and w in c["lead_words"]):
             return True
-        if (flag in ("v", "p", "ns") or flag.startswith("v") and flag not in ("vn", "vd")) \
+        if (flag in ("v", "p", "ns", "r") or flag.startswith("v") and flag not in ("vn", "vd")) \
                 and len(w) <= 4:
             return True
     return False
@@ -243,9 +293,13 @@ def following_np(s: str, p: int, limit: int | None = None) -> tuple[str, int]:
     while end < limit and s[end] not in _PUNCT_STOP and not s[end].isdigit():
         end += 1
     seg = s[p:end]
-    if not seg or seg[0] in "以左上下余多":
+    if not seg or seg[0] in "以左上下余多来内中":
         return "", p
+    if any(seg.startswith(w) for w in c["no_np_start"]):
+        return "", p                          # 增加到1万, 增长5%: a verb of the figure
     offset = 0
+    if seg[0] == "的":
+        offset, seg = 1, seg[1:]              # 提供过每月25元的收费服务
     toks = _cut(seg)
     des = [k for k in _outside_quotes(seg, "的") if k > 0]
     if des and toks:
@@ -355,6 +409,12 @@ def assign_metrics(s: str, found: list, r) -> None:
             continue
         # level (and shares named without 占: 比重为, 的)
         name = clean_name(pre)
+        if name and "、" in name and i + 1 < len(found) and found[i + 1].run_head == i:
+            parts = _split_parts(name, run_len.get(i, 1))
+            if parts:                                 # 解决率、满意率分别达到95.5%和96.1%
+                parts_of[i] = parts
+                q.metric = parts[0]
+                continue
         if name in c["anaphora"]:
             q.metric = _previous_metric(found, i) or name
             continue

@@ -8,6 +8,7 @@ so callers can use ``None`` to reject candidates.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 __all__ = ["parse_number", "parse_chinese", "parse_arabic", "MULTIPLIERS", "CN_DIGITS",
            "CN_NUMERAL_CHARS", "multiplier_value"]
@@ -154,7 +155,8 @@ def parse_number(s):
     """
     try:
         return _parse_number(s)
-    except (ValueError, OverflowError, ZeroDivisionError, TypeError, RecursionError):
+    except (ValueError, OverflowError, ZeroDivisionError, TypeError, RecursionError,
+            ArithmeticError):
         return None
 
 
@@ -192,7 +194,10 @@ def _parse_plain(s: str):
         mult = multiplier_value(m.group(2))
         if base is None or mult is None:
             return None
-        return _num(base * mult) if isinstance(base, int) else _num(round(base * mult, 10))
+        if isinstance(base, int):
+            return base * mult
+        # decimal arithmetic: 2.3亿 is 230000000, not 229999999.99999997
+        return _num(float(Decimal(m.group(1).replace(",", "").replace("−", "-")) * mult))
     if all(ch in CN_NUMERAL_CHARS for ch in s):
         v = parse_chinese(s)
         if v is not None:

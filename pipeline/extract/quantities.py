@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 from pipeline import rules
@@ -49,7 +50,7 @@ _SCHEMA = {
             "type": "object", "required": ["unit", "kind"], "additionalProperties": False,
             "properties": {"unit": {"type": "string"}, "as": {"type": "string"},
                            "kind": {"enum": ["percent", "percentage_point", "multiple"]}}}},
-        "qualifiers": {"type": "object", "required": ["before", "inside", "after"],
+        "qualifiers": {"type": "object", "required": ["before", "inside", "after", "not_before"],
                        "additionalProperties": _STR_LIST},
         "roles": {"type": "object", "additionalProperties": _STR_LIST,
                   "required": ["change_up", "change_down", "change_short_up", "change_short_down",
@@ -58,14 +59,14 @@ _SCHEMA = {
                                "rank_change_down", "magnitude_lead"]},
         "negatives": {"type": "object",
                       "required": ["rate_prefix", "idioms", "before_name", "after_name",
-                                   "date_after", "quotes"],
+                                   "date_after", "quotes", "plan_words", "one_keep_units"],
                       "properties": {"quotes": {"type": "array", "items": {
                           "type": "array", "minItems": 2, "maxItems": 2,
                           "items": {"type": "string", "minLength": 1, "maxLength": 1}}}},
                       "additionalProperties": _STR_LIST},
         "metric": {"type": "object", "additionalProperties": _STR_LIST,
                    "required": ["lead_words", "time_words", "lead_verbs", "link_words", "anaphora",
-                                "drop_paren_starting", "np_stop", "money_hints", "count_hints",
+                                "drop_paren_starting", "np_stop", "np_lead", "not_places", "money_hints", "count_hints",
                                 "ratio_metric_suffixes"]},
         "jieba_words": _STR_LIST,
     },
@@ -94,10 +95,12 @@ class Rules:
     pct_re: re.Pattern
     q_before_re: re.Pattern    # qualifier ending right before a number
     q_inside: tuple
+    q_not: frozenset
     q_after_re: re.Pattern
     change_re: re.Pattern      # change verb (with comparison) ending right before a number
     change_noun_re: re.Pattern  # 增速为, 增幅达
     change_down: frozenset
+    change_words: list
     share_re: re.Pattern
     share_tail_re: re.Pattern
     rank_verbs: frozenset
@@ -108,6 +111,8 @@ class Rules:
     rank_change_down: frozenset
     magnitude_lead_re: re.Pattern
     rate_prefix_re: re.Pattern
+    plan_re: re.Pattern
+    one_keep_units: tuple
     idioms_re: re.Pattern
     before_name_re: re.Pattern
     after_name_re: re.Pattern
@@ -138,7 +143,9 @@ def load_rules() -> Rules:
     for it in d["percent_units"]:
         pct[it["unit"]] = (it["kind"], it.get("as", it["unit"]))
     ro, neg, q = d["roles"], d["negatives"], d["qualifiers"]
-    comparison = _alternation(ro["comparison"])
+    # 比上年, 比2002年同期, 较上年末: a comparison before the change verb
+    comparison = (_alternation(ro["comparison"])
+                  + r"|(?:比|较|与)(?:\d{4}年|上年|去年|前年|上月|年初|上季度)(?:同期|末|底|初|相比)?")
     up_down = _alternation(ro["change_up"] + ro["change_down"])
     short = _alternation(ro["change_short_up"] + ro["change_short_down"])
     change_nouns = [w for w in ro["change_up"] + ro["change_down"]
@@ -151,6 +158,7 @@ def load_rules() -> Rules:
         pct=pct, pct_re=re.compile(_alternation(pct)),
         q_before_re=re.compile("(?:" + _alternation(q["before"]) + ")$"),
         q_inside=tuple(q["inside"]),
+        q_not=frozenset(q["not_before"]),
         q_after_re=re.compile(_alternation(q["after"])),
         change_re=re.compile(
             rf"(?:(?:{comparison})*(?P<v>{up_down})|(?:{comparison})+(?P<s>{short}))(?:了)?$"),
@@ -158,6 +166,7 @@ def load_rules() -> Rules:
             "(?P<v>" + _alternation(change_nouns) + ")(?:为|达到|达|是|约为)?$") if change_nouns
         else re.compile(r"(?!x)x"),
         change_down=frozenset(ro["change_down"] + ro["change_short_down"]),
+        change_words=ro["change_up"] + ro["change_down"] + ro["share"],
         share_re=re.compile("(?:" + _alternation(ro["share"]) + ")"),
         share_tail_re=re.compile("(?:" + _alternation(ro["share_tail"]) + ")(?:为|达到|达|是|约|约为|已达)?$"),
         rank_verbs=frozenset(ro["rank_verbs"]),
@@ -170,6 +179,8 @@ def load_rules() -> Rules:
         rank_change_down=frozenset(ro["rank_change_down"]),
         magnitude_lead_re=re.compile("(?:" + _alternation(ro["magnitude_lead"]) + ")$"),
         rate_prefix_re=re.compile("(?:" + _alternation(neg["rate_prefix"]) + ")$"),
+        plan_re=re.compile(r"[^，。；：、！？,;:（）()“”]{0,6}?(?:" + _alternation(neg["plan_words"]) + ")"),
+        one_keep_units=tuple(neg["one_keep_units"]),
         idioms_re=re.compile(_alternation(neg["idioms"])),
         before_name_re=re.compile("(?:" + _alternation(neg["before_name"]) + ")$"),
         after_name_re=re.compile(_alternation(neg["after_name"])),
@@ -260,9 +271,12 @@ def _round(v):
 
 
 def _scale(v, mult: int):
+    """v × mult without binary float error (2.3亿 is 230000000, not 229999999.99999997)."""
     if v is None:
         return None
-    return _round(v * mult) if mult != 1 else v
+    if mult == 1:
+        return v
+    return _round(float(Decimal(repr(v)) * mult)) if isinstance(v, float) else v * mult
 
 
 def _read_multiplier(s: str, p: int, r: Rules) -> tuple[int, int]:
@@ -364,8 +378,9 @@ def _rank_context(s: str, at: int, r: Rules, toks) -> int:
             best, best_end = a, e
     if best >= 0:
         return best
-    if r.rank_scopes_re.search(window):
-        return max(cs, at - 1)
+    m = r.rank_scopes_re.search(window)
+    if m:
+        return cs + m.start()               # 全省第5位: the scope stands for the verb
     return -1
 
 
@@ -455,6 +470,27 @@ def _read_unit(s: str, p: int, r: Rules) -> tuple[str | None, str | None, str | 
     return written, rep, kind, end
 
 
+def _read_magnitude(s: str, p: int, r: Rules) -> tuple[int, int, str | None]:
+    """Multipliers after an Arabic number, with an approximation word before or between
+    them: 万 → 1e4; 多万 (1000多万人), 千多万 (3千多万): (factor, end, 多/余 or None)."""
+    inside = None
+    for w in r.q_inside:
+        if s.startswith(w, p) and s[p + len(w):p + len(w) + 1] in ("万", "亿", "千", "百") \
+                and s[p + len(w):p + len(w) + 1]:
+            inside, p = w, p + len(w)
+            break
+    factor, p = _read_multiplier(s, p, r)
+    if factor > 1 and inside is None:
+        for w in r.q_inside:
+            if s.startswith(w, p) and s[p + len(w):p + len(w) + 1] in ("万", "亿") \
+                    and s[p + len(w):p + len(w) + 1]:
+                f2, p2 = _read_multiplier(s, p + len(w), r)
+                if f2 > 1:
+                    factor, p, inside = factor * f2, p2, w
+                break
+    return factor, p, inside
+
+
 def _read_quantity(s: str, m: re.Match, r: Rules) -> Quantity | None:
     num = _read_numeral(s, m)
     if num is None:
@@ -462,28 +498,51 @@ def _read_quantity(s: str, m: re.Match, r: Rules) -> Quantity | None:
     p = num.end
     value = num.value
     if num.kind is not None:                      # fraction or percent word: complete
+        if m.group("fr"):
+            fm = re.match(r"(?:万亿|亿|万|千|百)", s[p:p + 2])
+            if fm:                                # 14.3/10万: a rate per 100 000
+                num_s, den = m.group("fr").split("/")
+                q = Quantity(num.start, p + fm.end(), parse_number(num_s),
+                             "/" + den + fm.group(0), "ratio")
+                return _finish(s, q, r)
         q = Quantity(num.start, p, value, num.unit, num.kind, chinese=num.chinese)
         return _finish(s, q, r)
-    factor, p = _read_multiplier(s, p, r) if not num.chinese else (1, p)
     inside = None
-    for w in r.q_inside:
-        if s.startswith(w, p):
-            inside, p = w, p + len(w)
-            break
+    if num.chinese:
+        factor = 1
+    else:
+        factor, p, inside = _read_magnitude(s, p, r)
+        # 1亿3千多万, 1万6千多户: a second part in a smaller magnitude
+        m2 = re.match(r"\d+", s[p:p + 5]) if factor > 1 else None
+        if m2:
+            f2, p2, in2 = _read_magnitude(s, p + m2.end(), r)
+            if 1 < f2 < factor:
+                value = _scale(value, factor) + _scale(int(m2.group(0)), f2)
+                factor, p, inside = 1, p2, in2 or inside
+    if inside is None:
+        for w in r.q_inside:
+            if s.startswith(w, p):
+                inside, p = w, p + len(w)
+                break
     written, unit, kind, uend = _read_unit(s, p, r)
-    if written is None and inside:
-        # 20多 with no unit: the 多 belongs to the next word (多个, 多家 are read above)
+    if written is None and inside and factor == 1 and value == num.value:
+        # 20多 with no unit: the 多 belongs to the next word
         p -= len(inside)
         inside = None
     magnitude = False
     if written is None:
         unit, kind, uend = "", None, p
-        if factor == 1 and not (num.chinese and _is_bare_magnitude(num.digits)
-                                and num.value >= 100):
+        if factor == 1 and value == num.value and not (
+                num.chinese and _is_bare_magnitude(num.digits) and num.value >= 100):
             if num.chinese and num.digits and num.digits[-1] in "万亿" and num.value >= 10000:
-                magnitude = True          # 十五万 (rare), a Chinese numeral with 万
+                magnitude = True          # 三十万, a Chinese numeral with 万
             else:
-                return _bare_number(s, num, r)
+                # 1-2个, 3—5年: a range whose unit follows its second number
+                q = Quantity(num.start, p, value, "", "count")
+                q2 = _read_range(s, q, num, factor, None, r)
+                if q2.value_max is None or not q2.unit:
+                    return _bare_number(s, num, r)
+                return _finish(s, q2, r, digits=num.digits)
         else:
             magnitude = True
     if num.chinese and _is_bare_magnitude(num.digits):
@@ -576,15 +635,18 @@ def _finish(s: str, q: Quantity, r: Rules, digits: str = "",
     # the 每… part of a rate: 每万人口, 每百元
     if r.rate_prefix_re.search(s[max(0, start - 3):start]):
         return None
-    # dates: 2023年, 4月23日, 2023年底
-    if q.unit == "年" and not q.chinese and isinstance(q.value, int) and 1000 <= q.value <= 2999:
+    # dates: 2023年, 4月23日, 表32023年 (a table number glued to a year)
+    if q.unit == "年" and not q.chinese and isinstance(q.value, int) and q.value >= 1000:
         return None
-    if q.unit in ("日", "年") and r.date_after_re.match(s, q.end - 1):
+    if q.unit == "日" and (prev == "月" or r.date_after_re.match(s, q.end - 1)):
         return None
-    if q.unit == "日" and prev == "月":
-        return None
-    if q.unit == "年" and nxt in ("底", "末", "初", "度", "中", "前", "后", "以", "起", "至", "到"):
-        if not q.chinese and isinstance(q.value, int) and q.value >= 100:
+    if q.unit == "年" and q.kind == "duration":
+        # 三年行动计划: the name of a programme; 五年来， / 关键的一年： a span of the report
+        if r.plan_re.match(s, q.end):
+            return None
+        if s.startswith("来", q.end) and (q.end + 1 >= len(s) or s[q.end + 1] in _PUNCT):
+            return None
+        if prev == "的" and (not nxt or nxt in _PUNCT):
             return None
     # idioms and slogans: 一体, 两个维护, 三大
     if q.chinese and r.idioms_re.match(s, start):
@@ -592,10 +654,19 @@ def _finish(s: str, q: Quantity, r: Rules, digits: str = "",
     # a Chinese numeral followed by 个 and an opening quote is a slogan count
     if q.chinese and s.startswith("个“", q.end - 1):
         return None
+    if q.chinese and q.kind not in ("percent", "ratio", "rank"):
+        # 一个, 一种, 一件: an article, not a count (一个季度 stays: a duration)
+        if digits == "一" and not any(q.unit == u for u in r.one_keep_units):
+            return None
+        # 这两个, 该两种: pointing back, not counting
+        if prev and prev in "这那此其每各":
+            return None
     # qualifiers before the number
     lead = s[max(0, start - 6):start]
     qm = r.q_before_re.search(lead)
     q.q_start = start
+    if qm and len(qm.group(0)) == 1 and start >= 2 and s[start - 2:start] in r.q_not:
+        qm = None                          # 约 of 签约, 近 of 最近: part of another word
     if qm:
         q.qualifier = q.qualifier or qm.group(0)
         q.q_start = start - len(qm.group(0))
@@ -694,7 +765,7 @@ def find_quantities(sentence: str) -> list[dict]:
     found.sort(key=lambda q: q.start)
     for i in range(1, len(found)):
         a, b = found[i - 1], found[i]
-        if a.kind == b.kind == "rank" and s[a.end:b.start] == "、":
+        if a.kind == b.kind == "rank" and s[a.end:b.start] in ("、", "和", "及", "与"):
             b.run_head = a.run_head if a.run_head >= 0 else i - 1    # 第4、第5、第15位
     # Chinese numerals must stand as words of their own: 七台河, 统一部署, 三门峡 are not
     # counts. jieba tells where words start and end.
