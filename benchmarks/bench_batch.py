@@ -83,6 +83,8 @@ def run_extract(src: Path, outdir: Path, jobs: int, use_model: bool) -> dict:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"extract failed ({proc.returncode}): {proc.stderr[-2000:]}")
     manifest = json.loads((outdir / "_run.json").read_text(encoding="utf-8"))
+    if manifest.get("state") != "finished":
+        raise SystemExit(f"extract --jobs {jobs} did not finish: {proc.stderr.strip()[-2000:]}")
     s = manifest["summary"]
     workers = manifest["workers"]
     peaks = [w["peak_rss_mb"] for w in workers.values()]
@@ -120,10 +122,16 @@ def main() -> None:
     use_model = not args.no_model and model_available()
     jobs_list = [int(j) for j in args.jobs.split(",")]
 
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="govreport-bench-"))
     src = tmp / "corpus"
     src.mkdir()
     n, nbytes = make_corpus(src, args.docs)
+    # one snapshot of rules/ for every run, so that the runs compare byte for byte
+    import shutil
+    rules = tmp / "rules"
+    shutil.copytree(Path(os.environ.get("GOVREPORT_RULES") or ROOT / "rules"), rules)
+    os.environ["GOVREPORT_RULES"] = str(rules)
     runs = []
     for jobs in jobs_list:
         runs.append(run_extract(src, tmp / f"out-j{jobs}", jobs, use_model))
@@ -135,7 +143,10 @@ def main() -> None:
     result = {
         "benchmark": "govreport extract, whole runs as subprocesses",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+                    "platform": platform.platform(),
+                    # other work on the machine skews the figures, the speed-up most
+                    "load_average_before": [round(x, 2) for x in load_before],
+                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
         "corpus": {"documents": n, "bytes": nbytes, "made_from": str(next(d for d in SOURCES if d.is_dir())),
                    "how": "paragraphs of each real .txt/.md report shuffled, 40-100% kept"},
         "use_model": use_model,
@@ -160,7 +171,6 @@ def main() -> None:
     if args.keep:
         print(f"kept {tmp}")
     else:
-        import shutil
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -570,7 +570,7 @@ def _plan(paths: list[str], outdir: Path, manifest: Manifest, key: dict,
     todo: list[Task] = []
     done: list[dict] = []
     for p, reason in missing:
-        done.append({"input": p, "output": None, "status": "error", "error": reason})
+        done.append({"input": os.path.abspath(p), "output": None, "status": "error", "error": reason})
     entries = manifest.entries()
     for p in inputs:
         _check_stop()
@@ -587,7 +587,7 @@ def _plan(paths: list[str], outdir: Path, manifest: Manifest, key: dict,
                 task.error = (f"output {task.name} already holds {prev_input} from an earlier "
                               f"run; use another output folder, or --force to replace it")
             elif _is_current(prev, task, key, outdir):
-                done.append({**prev, "input": str(p), "status": "skipped", "error": None,
+                done.append({**prev, "input": os.path.abspath(p), "status": "skipped", "error": None,
                              "updated": _now()})
                 continue
         if task.error:
@@ -609,11 +609,11 @@ def _is_current(prev: dict, task: Task, key: dict, outdir: Path) -> bool:
 
 
 def _entry(task: Task, key: dict, res: dict) -> dict:
-    return {"input": str(task.input), "output": task.name, "status": res["status"],
+    return {"input": os.path.abspath(task.input), "output": task.name, "status": res["status"],
             "error": res.get("error"), "sha256": res.get("sha256") or task.sha256,
             "input_bytes": task.size, "chars": res.get("chars"), "records": res.get("records"),
             "seconds": res.get("seconds"), "output_bytes": res.get("output_bytes"),
-            "versions": key, "updated": _now()}
+            "versions": res.get("versions") or key, "updated": _now()}
 
 
 def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = True,
@@ -711,6 +711,23 @@ def _make_executor(kind: str, jobs: int, use_model: bool, scheduler: str | None,
     return _Local(jobs, use_model)
 
 
+def _check_made_with(res: dict, key: dict) -> None:
+    """File an output under the versions it was really made with. Rules edited during the
+    run: the output is filed under the new rules (the next run redoes the others). A
+    worker with another install (a cluster node): refused, or it would be redone forever."""
+    made = res.pop("made_with", None)
+    if not made or made == {"pipeline": key["pipeline"], "rules": key["rules"]}:
+        return
+    from pipeline.rules import rules_version
+    if made == {"pipeline": __version__, "rules": rules_version()}:
+        res["versions"] = {**key, **made}
+        return
+    res.update(status="error", error=f"a worker made it with pipeline {made['pipeline']}, rules "
+                                     f"{made['rules']}; this run uses {key['pipeline']}, "
+                                     f"{key['rules']}: install the same govreport and rules everywhere")
+    res.pop("json", None)
+
+
 def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
     """Keep the executor busy, a few documents per worker at a time. When a worker dies
     (segfault, out-of-memory kill) the documents it may have held are retried one at a
@@ -746,14 +763,7 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
                     res = {"status": "error", "error": _one_line(f"internal error: {type(e).__name__}: {e}")}
             if res.get("fatal"):            # every document would fail the same way
                 raise BatchError(f"cannot start workers: {res['error']}")
-            made = res.pop("made_with", None)
-            want = {"pipeline": key["pipeline"], "rules": key["rules"]}
-            if made and made != want:
-                # a worker with another install (or rules edited mid-run): its output
-                # would be filed under the wrong versions and skipped forever after
-                res.update(status="error", error=f"worker made it with {made}, this run expects "
-                                                 f"{want}; install the same govreport and rules everywhere")
-                res.pop("json", None)
+            _check_made_with(res, key)
             if "json" in res:                   # shipped back from a remote worker
                 try:
                     write_atomic(outdir / task.name, res["json"])

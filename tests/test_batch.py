@@ -25,6 +25,20 @@ BAD = ROOT / "tests" / "data" / "bad"
 TXT = ["tianhe-ip-2023.txt", "stats-communique-luoyang-2023.txt", "gov-work-report-hangzhou-2024.txt"]
 
 
+@pytest.fixture(scope="session")
+def rules_snapshot(tmp_path_factory) -> Path:
+    snap = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(ROOT / "rules", snap)
+    return snap
+
+
+@pytest.fixture(autouse=True)
+def frozen_rules(rules_snapshot, monkeypatch):
+    """Every run of a test (subprocesses too) reads one snapshot of rules/, so outputs
+    compare byte for byte even while rules/ is being edited in the working tree."""
+    monkeypatch.setenv("GOVREPORT_RULES", str(rules_snapshot))
+
+
 def varied_copies(dest: Path, n: int, seed: int = 7) -> list[Path]:
     """``n`` different documents made from the real reports by shuffling their paragraphs
     (a document's first line stays first: it names the region and year)."""
@@ -145,7 +159,7 @@ def test_changed_rules_or_model_setting_reprocesses(tmp_path, monkeypatch):
     run_batch([str(src)], outdir, use_model=False, jobs=0, progress="none")
     assert run_batch([str(src)], outdir, use_model=False, jobs=0, progress="none").skipped == 2
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(os.environ["GOVREPORT_RULES"], rules)
     some = sorted(rules.glob("*.yaml"))[0]
     some.write_text(some.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     monkeypatch.setenv("GOVREPORT_RULES", str(rules))
@@ -173,7 +187,7 @@ def test_output_from_a_worker_with_other_rules_is_refused(tmp_path, fake_core, m
     s = run_batch([str(src)], tmp_path / "out", use_model=False, jobs=0, progress="none")
     assert s.errors == 2
     entry = manifest_of(tmp_path / "out")["documents"]["copy-000.txt.json"]
-    assert "this run expects" in entry["error"]
+    assert "install the same govreport and rules everywhere" in entry["error"]
 
 
 def test_force_rerun_gives_byte_identical_outputs(tmp_path):
