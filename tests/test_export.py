@@ -257,3 +257,23 @@ def test_parquet_export(tmp_path):
     assert sorted((d["region_name"], d["year"]) for d in docs) == [
         ("天河区", 2023), ("苏州市", 2024), ("蚌埠市", 2024)]
     assert pq.read_table(dest / "sections.parquet").num_rows == N_SECTIONS
+
+
+def test_freshly_extracted_reports_export_one_row_per_record(target, tmp_path):
+    from pipeline.batch import run_batch
+    db, extra, engine = target
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    outdir = tmp_path / "outputs"
+    inputs = [str(corpus / n) for n in ("tianhe-ip-2023.txt", "gov-work-report-changsha-2024.docx",
+                                         "other-huaian-hongze-2023.pdf")]
+    s = run_batch(inputs, outdir, use_model=False, jobs=0, progress="none")
+    assert (s.ok, s.errors) == (3, 0)
+    for _ in range(2):
+        assert main(["export", str(outdir), "--db", db, *extra]) == 0
+        assert count(engine, "records") == s.records
+        assert count(engine, "documents") == 3
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT d.region_name, d.year, r.value FROM records r JOIN documents d ON d.id = r.document_id "
+            "WHERE r.type = 'quantity' AND r.text = '9438件'")).all()
+    assert [tuple(r) for r in rows] == [("天河区", 2023, 9438.0)]
