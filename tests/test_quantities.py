@@ -303,3 +303,29 @@ def test_empty_and_plain_text():
     assert qs("") == []
     assert qs("各位代表：") == []
     assert qs("现在，我代表市人民政府，向大会报告政府工作，请予审议。") == []
+
+
+# ---------------------------------------------------------------- robustness
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = ("0123456789.,%‰-—/万亿千百十一二两三四五六七八九零个件人元年天家项第位居全市"
+             "省国之首前增长下降占比约超过以上左右，。；、：“”（）《》每同比倍个百分点吨亩的和")
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_never_crashes_and_spans_are_consistent(s):
+    last = -1
+    for q in find_quantities(s):
+        assert 0 <= q["start"] < q["end"] <= len(s)
+        assert q["text"] == s[q["start"]:q["end"]]
+        assert q["start"] >= last                 # in order, not overlapping
+        last = q["end"]
+        assert q["kind"] in ("count", "money", "percent", "percentage_point", "ratio",
+                             "multiple", "duration", "rank", "measure")
+        assert q["role"] in ("level", "change", "share")
+        assert (q["direction"] in ("up", "down")) == (q["role"] == "change")
+        assert isinstance(q["value"], (int, float))
+        assert q["metric"] is None or (q["metric"] and q["metric"] in s)

@@ -81,7 +81,7 @@ def _compiled():
     return {
         "link_words": sorted(set(m["link_words"]), key=len, reverse=True),
         "paren_drop": re.compile(r"[（(](?:" + _alternation(m["drop_paren_starting"])
-                                 + r")[^（()）]*[）)]"),
+                                 + r")[^（()）]*[）)]$"),
         "lead_words": sorted(set(m["lead_words"] + m["time_words"]), key=len, reverse=True),
         "time_words": set(m["time_words"]),
         "lead_verbs": set(m["lead_verbs"]),
@@ -213,6 +213,8 @@ def clean_name(text: str) -> str:
     """Shortest form of the words before a number that still names the figure."""
     c = _compiled()
     text = text.lstrip("、，,：:；;—-（(")
+    # a trailing remark (含离退休人员) is not part of the name; one inside the name stays,
+    # so that the metric is still a copy of the sentence
     text = c["paren_drop"].sub("", text)
     text = _strip_tail(text)
     if not text:
@@ -293,7 +295,7 @@ def following_np(s: str, p: int, limit: int | None = None) -> tuple[str, int]:
     while end < limit and s[end] not in _PUNCT_STOP and not s[end].isdigit():
         end += 1
     seg = s[p:end]
-    if not seg or seg[0] in "以左上下余多来内中":
+    if not seg or seg[0] in "以左上下余多来内中（(":
         return "", p
     if any(seg.startswith(w) for w in c["no_np_start"]):
         return "", p                          # 增加到1万, 增长5%: a verb of the figure

@@ -39,12 +39,13 @@ _UNIT_ITEM = {"oneOf": [
      "properties": {"unit": {"type": "string", "minLength": 1}, "as": {"type": "string"}}}]}
 _SCHEMA = {
     "type": "object",
-    "required": ["units", "compound_unit_tail", "not_units", "percent_units", "qualifiers",
+    "required": ["units", "arabic_only_units", "compound_unit_tail", "not_units", "percent_units", "qualifiers",
                  "roles", "negatives", "metric", "jieba_words"],
     "properties": {
         "units": {"type": "object", "additionalProperties": {"type": "array", "items": _UNIT_ITEM},
                   "propertyNames": {"enum": ["money", "count", "duration", "measure"]}},
         "compound_unit_tail": _STR_LIST,
+        "arabic_only_units": _STR_LIST,
         "not_units": _STR_LIST,
         "percent_units": {"type": "array", "items": {
             "type": "object", "required": ["unit", "kind"], "additionalProperties": False,
@@ -89,6 +90,7 @@ class Rules:
     unit_kind: dict            # written unit -> kind
     unit_as: dict              # written unit -> reported unit
     unit_re: re.Pattern
+    arabic_only: frozenset
     tail_re: re.Pattern
     not_unit_re: re.Pattern
     pct: dict                  # written percent unit -> (kind, reported unit)
@@ -153,6 +155,7 @@ def load_rules() -> Rules:
     r = Rules(
         unit_kind=unit_kind, unit_as=unit_as,
         unit_re=re.compile(_alternation(unit_kind)),
+        arabic_only=frozenset(d["arabic_only_units"]),
         tail_re=re.compile(r"/((?:百|千|万|亿)?)(" + _alternation(d["compound_unit_tail"]) + ")"),
         not_unit_re=re.compile(_alternation(d["not_units"])),
         pct=pct, pct_re=re.compile(_alternation(pct)),
@@ -638,6 +641,8 @@ def _finish(s: str, q: Quantity, r: Rules, digits: str = "",
     # dates: 2023年, 4月23日, 表32023年 (a table number glued to a year)
     if q.unit == "年" and not q.chinese and isinstance(q.value, int) and q.value >= 1000:
         return None
+    if q.unit == "年" and re.search(r"\.(?:19|20)\d\d$", digits):
+        return None                        # 1.2025年: a list number glued to a year
     if q.unit == "日" and (prev == "月" or r.date_after_re.match(s, q.end - 1)):
         return None
     if q.unit == "年" and q.kind == "duration":
@@ -653,6 +658,8 @@ def _finish(s: str, q: Quantity, r: Rules, digits: str = "",
         return None
     # a Chinese numeral followed by 个 and an opening quote is a slogan count
     if q.chinese and s.startswith("个“", q.end - 1):
+        return None
+    if q.chinese and q.unit in r.arabic_only and not bare_chinese_magnitude:
         return None
     if q.chinese and q.kind not in ("percent", "ratio", "rank"):
         # 一个, 一种, 一件: an article, not a count (一个季度 stays: a duration)
@@ -732,8 +739,9 @@ def _assign_role(s: str, q: Quantity, prev: Quantity | None, r: Rules) -> None:
     if r.share_tail_re.search(pre):
         q.role = "share"
         return
-    if pre.endswith("的") and q.unit in ("%", "") and q.kind in ("percent", "ratio"):
-        q.role = "share"
+    if pre.endswith("的") and q.unit in ("%", "") and q.kind in ("percent", "ratio") \
+            and not re.search(r"(?:年|月|日|季度|期)的$", pre):
+        q.role = "share"                       # 新增财力的17.7%用于科技投入 (not 1950年的60.8%)
 
 
 # ----------------------------------------------------------------------------- main
