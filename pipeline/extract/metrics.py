@@ -95,8 +95,9 @@ def _compiled():
         "date": re.compile(r"(?:截至|截止|到)?(?:\d{4}年|[〇○零一二三四五六七八九]{4}年|\d{1,2}月|\d{1,2}日|[上下]半年|年底|年末|"
                            r"年初|底|末|初|以来|份)+"),
         "rate_tail": re.compile(r"(?:每[^每，。；、]{1,4})+$"),
-        "date_tail": re.compile(r"(?:已|自|从|于|在|由|将由)*(?:\d{4}年|[〇○零一二三四五六七八九]{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?"
-                                r"(?:起|以来|开始|前后|底|末|初)?$"),
+        "date_tail": re.compile(r"(?:已|自|从|于|在|由|将由)*"
+                                r"(?:(?:\d{4}年|[〇○零一二三四五六七八九]{4}年)(?:\d{1,2}月)?|\d{1,2}月)"
+                                r"(?:\d{1,2}日)?(?:起|以来|开始|前后|底|末|初)?$"),
         "scope_tail": re.compile("(?:" + _alternation(r.roles_scopes) + ")$"),
         "time_tail": re.compile("(?:" + _alternation(m["time_words"]) + ")$"),
     }
@@ -176,6 +177,8 @@ def _strip_lead(text: str) -> str:
     changed = True
     while changed:
         changed = False
+        if text in c["lead_words"]:
+            return ""                        # 按可比价格 says how, not what
         toks = _cut(text)
         if toks and toks[0][1] == "ns" and toks[0][0] not in c["not_places"] \
                 and len(text) - toks[0][3] >= 3 and text[toks[0][3]] not in "市区县省州镇乡村":
@@ -292,7 +295,15 @@ def following_np(s: str, p: int, limit: int | None = None) -> tuple[str, int]:
         return "", p
     c = _compiled()
     end = p
-    while end < limit and s[end] not in _PUNCT_STOP and not s[end].isdigit():
+    while end < limit and s[end] not in _PUNCT_STOP:
+        if s[end].isdigit():
+            k = end
+            while k < limit and s[k].isdigit():
+                k += 1
+            if k < limit and s[k] == "强" and end > p:
+                end = k + 1                  # 境外世界500强企业: part of the name
+                continue
+            break
         end += 1
     seg = s[p:end]
     if not seg or seg[0] in "以左上下余多来内中（(":
