@@ -449,8 +449,7 @@ def _rank_metric(s: str, q, lo: int, r) -> str:
             verb_end = verb_at + len(w)
             break
     between = s[verb_end:q.q_start]
-    scope = r.rank_scopes_re.pattern
-    b = re.sub("^(?:" + scope[3:-2] + ")+", "", between) if between else ""
+    b = r.scope_lead_re.sub("", between) if between else ""
     b = _strip_tail(b)
     if len(b) >= 3 and not re.search(r"\d", b):
         return between

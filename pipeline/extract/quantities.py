@@ -123,6 +123,9 @@ class Rules:
     metric: dict               # raw lists from the metric section
     jieba_words: list
     num_re: re.Pattern = field(default=None)
+    link_tail_re: re.Pattern = field(default=None)     # 达到, 为 … at the end of a phrase
+    ratio_name_re: re.Pattern = field(default=None)    # 倍差缩小至, 系数为 at the end
+    scope_lead_re: re.Pattern = field(default=None)    # 全国, 全省 … at the start
 
 
 def _unit_entries(items):
@@ -192,6 +195,10 @@ def load_rules() -> Rules:
         metric=d["metric"],
         jieba_words=d["jieba_words"],
     )
+    r.link_tail_re = re.compile("(?:" + _alternation(d["metric"]["link_words"]) + ")+$")
+    r.ratio_name_re = re.compile("(?:" + _alternation(d["metric"]["ratio_metric_suffixes"])
+                                 + r")(?:缩小|扩大|下降|上升|提高|降低|收窄)?(?:至|到|为)?$")
+    r.scope_lead_re = re.compile("^(?:" + _alternation(ro["rank_scopes"]) + ")+")
     r.num_re = re.compile(
         rf"(?P<pw>百分之|千分之)(?P<pwn>\d+(?:\.\d+)?|[{_CN}]+)"
         rf"|(?P<cf>\d+|[{_CN}]+?)分之(?P<cfn>\d+|[{_CN}]+)"
@@ -611,11 +618,9 @@ def _bare_number(s: str, num: _Num, r: Rules) -> Quantity | None:
         return None                          # 3.9:39.0:57.1 (multi-part ratio)
     cs = _clause_start(s, num.start)
     before = s[cs:num.start]
-    before = re.sub("(?:" + _alternation(r.metric["link_words"]) + ")+$", "", before)
-    for suf in r.metric["ratio_metric_suffixes"]:
-        if re.search(re.escape(suf) + r"(?:缩小|扩大|下降|上升|提高|降低|收窄)?(?:至|到|为)?$",
-                     before):
-            return Quantity(num.start, end, num.value, "", "ratio", q_start=num.start, q_end=end)
+    before = r.link_tail_re.sub("", before)
+    if r.ratio_name_re.search(before):
+        return Quantity(num.start, end, num.value, "", "ratio", q_start=num.start, q_end=end)
     return None
 
 
