@@ -658,6 +658,9 @@ def _finish(s: str, q: Quantity, r: Rules, digits: str = "",
             return None
         if prev == "的" and (not nxt or nxt in _PUNCT):
             return None
+    # 七届六次、七次全会: the sessions of a congress, numbered
+    if q.unit == "次" and "届" in s[max(0, start - 8):start]:
+        return None
     # idioms and slogans: 一体, 两个维护, 三大
     if q.chinese and r.idioms_re.match(s, start):
         return None
@@ -718,7 +721,8 @@ def _assign_role(s: str, q: Quantity, prev: Quantity | None, r: Rules) -> None:
         verb = m.group("v") or m.group("s")
         q.role, q.direction = "change", "down" if verb in r.change_down else "up"
         return
-    m = r.change_noun_re.search(pre)
+    m = r.change_noun_re.search(pre) if q.kind in ("percent", "percentage_point", "multiple") \
+        else None
     if m:
         verb = m.group("v")
         q.role, q.direction = "change", "down" if verb in r.change_down else "up"
