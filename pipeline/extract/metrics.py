@@ -215,7 +215,7 @@ def _cut_long(text: str) -> str:
 def clean_name(text: str) -> str:
     """Shortest form of the words before a number that still names the figure."""
     c = _compiled()
-    text = text.lstrip("、，,：:；;—-（(")
+    text = text.strip("|").lstrip("、，,：:；;—-（(")
     # a trailing remark (含离退休人员) is not part of the name; one inside the name stays,
     # so that the metric is still a copy of the sentence
     text = c["paren_drop"].sub("", text)
@@ -242,7 +242,7 @@ def clean_name(text: str) -> str:
         return ""
     if text.startswith("）") or text.startswith(")"):
         text = text[1:]
-    return text.strip("的")
+    return text.strip("的|")
 
 
 def _prefers_following(pre: str) -> bool:
@@ -308,6 +308,8 @@ def following_np(s: str, p: int, limit: int | None = None) -> tuple[str, int]:
     seg = s[p:end]
     if not seg or seg[0] in "以左上下余多来内中（(":
         return "", p
+    if not (seg[0].isalnum() or seg[0] in "“‘《"):
+        return "", p                          # |, /, ·: table or code debris
     if any(seg.startswith(w) for w in c["no_np_start"]):
         return "", p                          # 增加到1万, 增长5%: a verb of the figure
     offset = 0
