@@ -77,9 +77,14 @@ def run_extract(src: Path, outdir: Path, jobs: int, use_model: bool) -> dict:
            "--jobs", str(jobs), "--progress", "none"]
     if not use_model:
         cmd.append("--no-model")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the run (parent and workers): on a machine busy with other work the
+    # wall time says little, CPU time per document and cores used say more
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"extract failed ({proc.returncode}): {proc.stderr[-2000:]}")
     manifest = json.loads((outdir / "_run.json").read_text(encoding="utf-8"))
@@ -92,6 +97,8 @@ def run_extract(src: Path, outdir: Path, jobs: int, use_model: bool) -> dict:
         "jobs": jobs, "wall_s": round(wall, 2), "documents": s["documents"], "ok": s["ok"],
         "errors": s["errors"], "records": s["records"], "chars": s["chars"],
         "docs_per_s": round(s["documents"] / wall, 2), "chars_per_s": round(s["chars"] / wall),
+        "cpu_s": round(cpu, 2), "cpu_ms_per_doc": round(1000 * cpu / max(s["documents"], 1), 1),
+        "cores_used": round(cpu / wall, 2),
         "workers": len(workers),
         "peak_rss_mb_per_worker": {"max": max(peaks, default=0.0),
                                    "mean": round(sum(peaks) / len(peaks), 1) if peaks else 0.0},
@@ -101,6 +108,22 @@ def run_extract(src: Path, outdir: Path, jobs: int, use_model: bool) -> dict:
         "digest": outputs_digest(outdir),
         "summary_line": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "",
     }
+
+
+def bench_export(outdir: Path, db: Path) -> dict:
+    """``govreport export`` of one run's outputs into a fresh SQLite file, then again."""
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "pipeline", "export", str(outdir), "--db", str(db)],
+                              cwd=ROOT, capture_output=True, text=True)
+        times.append(round(time.perf_counter() - t0, 2))
+        if proc.returncode:
+            raise SystemExit(f"export failed: {proc.stderr[-2000:]}")
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        n = conn.execute("SELECT count(*) FROM records").fetchone()[0]
+    return {"first_s": times[0], "again_s": times[1], "records": n}
 
 
 def model_available() -> bool:
@@ -136,6 +159,7 @@ def main() -> None:
     for jobs in jobs_list:
         runs.append(run_extract(src, tmp / f"out-j{jobs}", jobs, use_model))
         print(f"  jobs={jobs}: {runs[-1]['summary_line']}", file=sys.stderr)
+    export = bench_export(tmp / f"out-j{jobs_list[0]}", tmp / "export.sqlite")
     base = runs[0]["wall_s"]
     for r in runs:
         r["speedup"] = round(base / r["wall_s"], 2)
@@ -152,6 +176,7 @@ def main() -> None:
         "use_model": use_model,
         "identical_outputs_across_job_counts": identical,
         "runs": runs,
+        "export_sqlite": export,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -159,14 +184,19 @@ def main() -> None:
     print(f"\n{n} documents, {nbytes / 1e6:.1f} MB, model {'on' if use_model else 'off'}, "
           f"{os.cpu_count()} CPUs")
     head = f"{'jobs':>4} {'wall s':>8} {'docs/s':>8} {'chars/s':>10} {'records':>9} {'errors':>6} " \
-           f"{'worker MB max':>13} {'speed-up':>8}"
+           f"{'worker MB max':>13} {'cores used':>10} {'speed-up':>8}"
     print(head)
     print("-" * len(head))
     for r in runs:
         print(f"{r['jobs']:>4} {r['wall_s']:>8.1f} {r['docs_per_s']:>8.2f} {r['chars_per_s']:>10,} "
               f"{r['records']:>9,} {r['errors']:>6} {r['peak_rss_mb_per_worker']['max']:>13.0f} "
-              f"{r['speedup']:>8.2f}")
+              f"{r['cores_used']:>10.2f} {r['speedup']:>8.2f}")
+    print(f"load average before/after: {result['machine']['load_average_before'][0]:.2f} / "
+          f"{result['machine']['load_average_after'][0]:.2f} (other work on the machine slows "
+          f"the runs; with fewer free cores than jobs there is no speed-up to be had)")
     print(f"identical outputs across job counts: {identical}")
+    print(f"export to SQLite: {export['first_s']:.1f} s ({export['records']:,} records), "
+          f"again (unchanged): {export['again_s']:.1f} s")
     print(f"-> {RESULTS.relative_to(ROOT)}")
     if args.keep:
         print(f"kept {tmp}")
