@@ -167,7 +167,7 @@ def test_ranks():
     assert [f[t]["value"] for t in ("第4", "第5", "第15位")] == [4, 5, 15]
     assert f["第15位"]["metric"] == "全国县域经济和社会综合发展百强县"
     s = "研发强度等8项高质量指标居全国新区前三。"
-    q = one(s, "三")
+    q = one(s, "前三")
     assert (q["value"], q["qualifier"], q["metric"]) == (3, "前", "高质量指标")
 
 

@@ -90,10 +90,9 @@ def _compiled():
         "np_lead": tuple(m["np_lead"]),
         "not_places": set(m["not_places"]),
         "no_np_start": tuple(w for w in m["link_words"] + r_roles(r) if len(w) >= 2),
-        "place_verbs": set(r.rank_verbs) - {"获评", "荣获", "评为", "复评", "保持", "跻身", "进入",
-                                             "列"},
-        "date": re.compile(r"(?:截至|截止|到)?(?:\d{4}年|[〇○零一二三四五六七八九]{4}年|\d{1,2}月|\d{1,2}日|[上下]半年|年底|年末|"
-                           r"年初|底|末|初|以来|份)+"),
+        "place_verbs": set(r.rank_verbs) - set(r.rank_verbs_award),
+        "date": re.compile(r"(?:截至|截止|到)?(?:\d{4}年|[〇○零一二三四五六七八九]{4}年|\d{1,2}月|"
+                           r"\d{1,2}日|[上下]半年|年底|年末|年初|底|末|初|以来|份)+"),
         "rate_tail": re.compile(r"(?:每[^每，。；、]{1,4})+$"),
         "date_tail": re.compile(r"(?:已|自|从|于|在|由|将由)*"
                                 r"(?:(?:\d{4}年|[〇○零一二三四五六七八九]{4}年)(?:\d{1,2}月)?|\d{1,2}月)"

@@ -28,7 +28,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from pipeline import rules
-from pipeline.extract.numerals import CN_DIGITS, multiplier_value, parse_number
+from pipeline.extract.numerals import multiplier_value, parse_number
 
 __all__ = ["find_quantities", "Quantity", "load_rules"]
 
@@ -39,8 +39,8 @@ _UNIT_ITEM = {"oneOf": [
      "properties": {"unit": {"type": "string", "minLength": 1}, "as": {"type": "string"}}}]}
 _SCHEMA = {
     "type": "object",
-    "required": ["units", "arabic_only_units", "compound_unit_tail", "not_units", "percent_units", "qualifiers",
-                 "roles", "negatives", "metric", "jieba_words"],
+    "required": ["units", "arabic_only_units", "compound_unit_tail", "not_units",
+                 "percent_units", "qualifiers", "roles", "negatives", "metric", "jieba_words"],
     "properties": {
         "units": {"type": "object", "additionalProperties": {"type": "array", "items": _UNIT_ITEM},
                   "propertyNames": {"enum": ["money", "count", "duration", "measure"]}},
@@ -55,9 +55,9 @@ _SCHEMA = {
                        "additionalProperties": _STR_LIST},
         "roles": {"type": "object", "additionalProperties": _STR_LIST,
                   "required": ["change_up", "change_down", "change_short_up", "change_short_down",
-                               "comparison", "to_level", "share", "share_tail", "rank_verbs",
+                               "comparison", "share", "share_tail", "share_not", "rank_verbs",
                                "rank_scopes", "rank_first", "rank_change_verbs",
-                               "rank_change_down", "magnitude_lead"]},
+                               "rank_change_down", "magnitude_lead", "rank_verbs_award"]},
         "negatives": {"type": "object",
                       "required": ["rate_prefix", "idioms", "before_name", "after_name",
                                    "date_after", "quotes", "plan_words", "one_keep_units"],
@@ -67,14 +67,13 @@ _SCHEMA = {
                       "additionalProperties": _STR_LIST},
         "metric": {"type": "object", "additionalProperties": _STR_LIST,
                    "required": ["lead_words", "time_words", "lead_verbs", "link_words", "anaphora",
-                                "drop_paren_starting", "np_stop", "np_lead", "not_places", "money_hints", "count_hints",
-                                "ratio_metric_suffixes"]},
+                                "drop_paren_starting", "np_stop", "np_lead", "not_places",
+                                "money_hints", "count_hints", "ratio_metric_suffixes"]},
         "jieba_words": _STR_LIST,
     },
 }
 
 _CN = "零〇○一二两三四五六七八九十百千万亿点"
-_CN_DIGITS_ONLY = set("零〇○一二两三四五六七八九")
 _PUNCT = set("，。；：、！？,;:!?（）()“”‘’《》〈〉「」『』【】—…·")
 _CLAUSE_BREAK = set("，。；：！？,;:!?")
 _RANGE_SEPS = ("至", "到", "-", "—", "–", "~", "～", "－")
@@ -105,7 +104,9 @@ class Rules:
     change_words: list
     share_re: re.Pattern
     share_tail_re: re.Pattern
+    share_not: frozenset
     rank_verbs: frozenset
+    rank_verbs_award: frozenset
     rank_scopes_re: re.Pattern
     roles_scopes: list
     rank_first_re: re.Pattern
@@ -174,8 +175,11 @@ def load_rules() -> Rules:
         change_down=frozenset(ro["change_down"] + ro["change_short_down"]),
         change_words=ro["change_up"] + ro["change_down"] + ro["share"],
         share_re=re.compile("(?:" + _alternation(ro["share"]) + ")"),
-        share_tail_re=re.compile("(?:" + _alternation(ro["share_tail"]) + ")(?:为|达到|达|是|约|约为|已达)?$"),
+        share_tail_re=re.compile("(?:" + _alternation(ro["share_tail"])
+                                 + ")(?:为|达到|达|是|约|约为|已达)?$"),
+        share_not=frozenset(ro["share_not"]),
         rank_verbs=frozenset(ro["rank_verbs"]),
+        rank_verbs_award=frozenset(ro["rank_verbs_award"]),
         rank_scopes_re=re.compile("(?:" + _alternation(ro["rank_scopes"]) + ")$"),
         roles_scopes=list(ro["rank_scopes"]),
         rank_first_re=re.compile(_alternation(ro["rank_first"])),
@@ -439,7 +443,7 @@ def _find_ranks(s: str, r: Rules, mask, toks) -> list[Quantity]:
         verb = _rank_context(s, m.start(), r, toks)
         if verb < 0:
             continue
-        out.append(Quantity(m.start() + 1, m.end(), v, "", "rank", qualifier="前",
+        out.append(Quantity(m.start(), m.end(), v, "", "rank", qualifier="前",
                             q_start=m.start(), q_end=m.end(), rank_verb_at=verb))
     for m in r.rank_change_re.finditer(s):
         if mask[m.start()]:
@@ -736,8 +740,8 @@ def _assign_role(s: str, q: Quantity, prev: Quantity | None, r: Rules) -> None:
     share_at = -1
     for sm in r.share_re.finditer(window):
         after = window[sm.end():sm.end() + 1]
-        if sm.group(0) == "占" and after in ("地", "用", "有", "领", "据", "满", "位"):
-            continue
+        if sm.group(0) == "占" and "占" + after in r.share_not:
+            continue                           # 占地300亩 is an area, not a share
         share_at = cs + sm.start()
     if share_at >= 0 and q.q_start - share_at <= 30:
         q.role, q.share_at = "share", share_at
