@@ -26,7 +26,6 @@ __all__ = ["assign_metrics", "tokens", "pos_tokens"]
 
 _lock = threading.Lock()
 _PUNCT_STOP = set("，。；：！？,;:!?、")
-_VERBISH = ("v", "p", "d")
 # a verb followed by one of these is part of a noun (解决率, 拥有量, 完成额)
 _NOUN_SUFFIX = set("率量额数值费面度")
 
@@ -89,7 +88,8 @@ def _compiled():
         "np_stop": set(m["np_stop"]),
         "np_lead": tuple(m["np_lead"]),
         "not_places": set(m["not_places"]),
-        "no_np_start": tuple(w for w in m["link_words"] + r_roles(r) if len(w) >= 2),
+        # a noun phrase never starts with a linking, change or share word (增加到1万)
+        "no_np_start": tuple(w for w in m["link_words"] + r.change_words if len(w) >= 2),
         "place_verbs": set(r.rank_verbs) - set(r.rank_verbs_award),
         "date": re.compile(r"(?:截至|截止|到)?(?:\d{4}年|[〇○零一二三四五六七八九]{4}年|\d{1,2}月|"
                            r"\d{1,2}日|[上下]半年|年底|年末|年初|底|末|初|以来|份)+"),
@@ -100,11 +100,6 @@ def _compiled():
         "scope_tail": re.compile("(?:" + _alternation(r.roles_scopes) + ")$"),
         "time_tail": re.compile("(?:" + _alternation(m["time_words"]) + ")$"),
     }
-
-
-def r_roles(r) -> list[str]:
-    """Change and share words: a noun phrase never starts with them."""
-    return [w for w in r.change_words]
 
 
 def _starts(text: str) -> set[int]:
