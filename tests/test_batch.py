@@ -25,18 +25,13 @@ BAD = ROOT / "tests" / "data" / "bad"
 TXT = ["tianhe-ip-2023.txt", "stats-communique-luoyang-2023.txt", "gov-work-report-hangzhou-2024.txt"]
 
 
-@pytest.fixture(scope="session")
-def rules_snapshot(tmp_path_factory) -> Path:
-    snap = tmp_path_factory.mktemp("rules") / "rules"
-    shutil.copytree(ROOT / "rules", snap)
-    return snap
-
-
 @pytest.fixture(autouse=True)
-def frozen_rules(rules_snapshot, monkeypatch):
+def frozen_rules(tmp_path_factory, monkeypatch):
     """Every run of a test (subprocesses too) reads one snapshot of rules/, so outputs
     compare byte for byte even while rules/ is being edited in the working tree."""
-    monkeypatch.setenv("GOVREPORT_RULES", str(rules_snapshot))
+    snap = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(ROOT / "rules", snap)
+    monkeypatch.setenv("GOVREPORT_RULES", str(snap))
 
 
 def varied_copies(dest: Path, n: int, seed: int = 7) -> list[Path]:
