@@ -69,15 +69,21 @@ def add_sentences(doc: Document) -> None:
 
 
 def user_words() -> list[tuple[str, str]]:
-    """(word, POS tag) pairs for jieba from the rules lexicons that exist."""
+    """(word, POS tag) pairs for jieba, from the rules lexicons: domain terms
+    (rules/lexicon.yaml), the quantity rules' terms and lead verbs, agency head words
+    and short forms, and units."""
     from pipeline import rules
+    from pipeline.extract.agencies import _R as agency_rules
+    from pipeline.extract.quantities import load_rules as quantity_rules
+
     words: list[tuple[str, str]] = []
-    d = rules.rules_dir()
-    lex = d / "lexicon.yaml"
-    if lex.is_file():
-        data = rules.load("lexicon", _LEXICON_SCHEMA)
-        for tag, items in (data or {}).items():
-            words.extend((w, tag) for w in items)
+    for tag, items in (rules.load("lexicon", _LEXICON_SCHEMA) or {}).items():
+        words.extend((w, tag) for w in items)
+    q = quantity_rules()
+    words.extend((w, "n") for w in q.jieba_words)
+    words.extend((w, "v") for w in q.metric["lead_verbs"])
+    words.extend((h["head"], "nt") for h in agency_rules["heads"] if len(h["head"]) > 1)
+    words.extend((w, "nt") for w in agency_rules["short_forms"])
     return words
 
 
@@ -86,7 +92,8 @@ _LEXICON_SCHEMA = {"type": "object", "additionalProperties": {"type": "array", "
 
 @lru_cache(maxsize=1)
 def tokenizer():
-    """A jieba tokenizer of our own (not the global one) with the project dictionary."""
+    """The one jieba tokenizer of the pipeline (not jieba's global one), with the project
+    dictionary; every stage that needs words uses it, so a worker holds one dictionary."""
     import logging
 
     import jieba
@@ -97,6 +104,13 @@ def tokenizer():
         for word, tag in user_words():
             tk.add_word(word, freq=None, tag=tag)
     return tk
+
+
+@lru_cache(maxsize=1)
+def pos_tagger():
+    """A part-of-speech tagger over :func:`tokenizer`."""
+    import jieba.posseg
+    return jieba.posseg.POSTokenizer(tokenizer())
 
 
 def words(text: str) -> list[tuple[str, int, int]]:

@@ -116,3 +116,24 @@ def test_huge_file_refused(tmp_path, monkeypatch):
     p.write_text("全年生产总值5481.6亿元。" * 20, encoding="utf-8")
     with pytest.raises(InputError, match="too large"):
         read_document(p)
+
+
+def test_docx_tables_keep_every_cell_once(tmp_path):
+    import docx
+    d = docx.Document()
+    d.add_paragraph("表1 2023年年末户籍人口及其构成")
+    for t in range(30):
+        table = d.add_table(rows=3, cols=3)
+        a = table.cell(0, 0).merge(table.cell(0, 2))      # one merged header cell
+        a.text = f"指标{t}"
+        for r in (1, 2):
+            for c in range(3):
+                table.cell(r, c).text = f"{t}-{r}-{c}"
+    path = tmp_path / "tables.docx"
+    d.save(path)
+    doc = read_document(path)
+    cells = [doc.text[b.start:b.end] for b in doc.blocks if b.kind == "table_cell"]
+    assert len(cells) == 30 * 7
+    assert len(set(cells)) == len(cells)
+    first = [b for b in doc.blocks if b.kind == "table_cell" and b.table == 1]
+    assert [(b.row, b.col) for b in first] == [(1, 1), (2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3)]

@@ -13,48 +13,26 @@ figure. Where it sits depends on how the sentence is built:
 - ranks: the words between the ranking verb and 第N (百强县第4), else those before the
   verb (``…评价居全国第五``).
 
-Word boundaries come from jieba (a Tokenizer of our own, built once, with the domain
-words of rules/quantities.yaml) so that cuts never split a term such as 拥有量.
+Word boundaries come from the pipeline's jieba tokenizer (pipeline.segment), whose
+dictionary includes the domain words of rules/quantities.yaml, so that cuts never split a
+term such as 拥有量.
 """
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 
 __all__ = ["assign_metrics", "tokens", "pos_tokens"]
 
-_lock = threading.Lock()
 _PUNCT_STOP = set("，。；：！？,;:!?、")
 # a verb followed by one of these is part of a noun (解决率, 拥有量, 完成额)
 _NOUN_SUFFIX = set("率量额数值费面度")
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    """One jieba tokenizer (not the global one) with the POS tagger over it."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    from pipeline.extract.quantities import load_rules
-    jieba.setLogLevel(logging.WARNING)
-    with _lock:
-        tk = jieba.Tokenizer()
-        tk.initialize()
-        r = load_rules()
-        for w in r.jieba_words:
-            tk.add_word(w, tag="n")
-        for w in r.metric["lead_verbs"]:
-            tk.add_word(w, tag="v")
-        pos = jieba.posseg.POSTokenizer(tk)
-    return tk, pos
-
-
 @lru_cache(maxsize=4096)
 def _cut(s: str) -> tuple:
-    _, pos = _tokenizer()
+    from pipeline.segment import pos_tagger
+    pos = pos_tagger()
     out, i = [], 0
     for p in pos.cut(s, HMM=True):
         out.append((p.word, p.flag, i, i + len(p.word)))

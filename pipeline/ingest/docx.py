@@ -55,9 +55,11 @@ def read_docx(path) -> list[tuple[str, dict]]:
             seen = set()
             for r, row in enumerate(table.rows, start=1):
                 for c, cell in enumerate(row.cells, start=1):
-                    if id(cell._tc) in seen:      # merged cells repeat the same element
+                    # Merged cells repeat the same element. Keep the elements themselves in
+                    # the set: an id() of a dropped proxy can be reused by the next one.
+                    if cell._tc in seen:
                         continue
-                    seen.add(id(cell._tc))
+                    seen.add(cell._tc)
                     text = clean_line(" ".join(p.text for p in cell.paragraphs))
                     if text:
                         parts.append((text, {"kind": "table_cell", "paragraph": n_par,
