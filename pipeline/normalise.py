@@ -22,11 +22,15 @@ _DEBRIS = re.compile(
 # Page numbers left inline by PDF-to-text copies: " — 11 — " between words.
 _INLINE_PAGE_NO = re.compile(r"(?:(?<=\s)|^)[—－]\s?\d{1,3}\s?[—－]?(?=\s|$)")
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+# Code points written out by a scraper ("<U+00A0>") stand for the character itself.
+_ESCAPED_CODEPOINT = re.compile(r"<U\+([0-9A-Fa-f]{4,6})>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
 
 
 def clean_line(line: str) -> str:
     """One source line without debris, control characters and edge white space."""
+    if "<U+" in line:
+        line = _ESCAPED_CODEPOINT.sub(lambda m: chr(int(m.group(1), 16)), line)
     line = _DEBRIS.sub("", line)
     if "—" in line or "－" in line:
         line = _INLINE_PAGE_NO.sub("", line)

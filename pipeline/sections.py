@@ -197,7 +197,7 @@ def _match_marker(s: str):
 
 def _inline_label(s: str) -> int:
     r = _rules()
-    m = re.match(r"([^，。；：:,;、“”（）()\d]{2,%d})[：:]" % r.limits["inline_label_max"], s)
+    m = re.match(r"([^，。；：:,;、“”（）()【】\[\]<>《》\d]{2,%d})[：:]" % r.limits["inline_label_max"], s)
     if not m or m.end() >= len(s):
         return 0
     label = m.group(1)

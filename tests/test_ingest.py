@@ -137,3 +137,7 @@ def test_docx_tables_keep_every_cell_once(tmp_path):
     assert len(set(cells)) == len(cells)
     first = [b for b in doc.blocks if b.kind == "table_cell" and b.table == 1]
     assert [(b.row, b.col) for b in first] == [(1, 1), (2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3)]
+
+
+def test_scraped_code_points_and_web_debris():
+    assert clean_line("<U+00A0><U+00A0>一、 过去五年工作回顾") == "一、 过去五年工作回顾"
