@@ -21,7 +21,8 @@ from pipeline.sections import find_sections
 from pipeline.segment import add_sentences
 from pipeline.textview import compact
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"((?:19|20)\d{2})年(?!\d{1,2}月)")     # a year, not a date (2025年3月28日)
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 __all__ = ["process_file", "process_document", "warm_up", "InputError"]
 
@@ -39,6 +40,14 @@ def warm_up(use_model: bool = True) -> None:
     if use_model:
         from pipeline.ner import load_model
         load_model()
+
+
+def report_year(title: str, head: str, source: str) -> int | None:
+    """The year a report is about: a year in its title, else the first year (not a
+    publication date) in its first lines, else one in its file name."""
+    m = (_TITLE_YEAR.search(compact(title).text) or _YEAR.search(compact(head).text)
+         or _TITLE_YEAR.search(source))
+    return int(m.group(1)) if m else None
 
 
 def process_file(path: str | os.PathLike, *, use_model: bool = True) -> dict:
@@ -61,8 +70,7 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
         doc.title = first if len(first) <= 80 else first[:80]
     head = doc.text[:1500]
     doc.region = detect_region(f"{doc.title or ''}\n{head}", doc.source)
-    m = _YEAR.search(compact(f"{doc.title or ''}\n{head[:400]}").text) or _YEAR.search(doc.source)
-    doc.year = int(m.group(1)) if m else None
+    doc.year = report_year(doc.title or "", head[:400], doc.source)
     add_sentences(doc)
 
     records: list[Record] = []

@@ -1,0 +1,17 @@
+"""Document-level facts the chain derives: the report's year."""
+from pipeline.process import report_year
+
+
+def test_year_from_title_even_without_nian():
+    # hefei communique: the title line lost its words, the dateline is the publication date
+    assert report_year("2024 [1]", "合肥市统计局 国家统计局合肥调查队\n2025 年3月28日\n2024 年，全市上下", "a.txt") == 2024
+
+
+def test_publication_date_is_not_the_report_year():
+    head = "洛阳市统计局\n2024年4月30日\n2023年，面对严峻复杂的国际国内环境"
+    assert report_year("", head, "x.txt") == 2023
+
+
+def test_year_from_file_name_last():
+    assert report_year("", "各位代表：现在，我代表市人民政府向大会报告工作", "gov-work-report-sanya-2024.txt") == 2024
+    assert report_year("", "各位代表：", "report.txt") is None
