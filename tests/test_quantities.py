@@ -329,3 +329,9 @@ def test_never_crashes_and_spans_are_consistent(s):
         assert (q["direction"] in ("up", "down")) == (q["role"] == "change")
         assert isinstance(q["value"], (int, float))
         assert q["metric"] is None or (q["metric"] and q["metric"] in s)
+
+
+def test_footnote_reference_is_not_part_of_the_metric():
+    # stats-communique-china-2024: bracketed note numbers follow the measured item
+    qs = find_quantities("全国居民人均服务性消费支出[64]13016元，比上年增长7.4%，占居民人均消费支出的比重为46.1%。")
+    assert [q["metric"] for q in qs[:2]] == ["居民人均服务性消费支出"] * 2

@@ -28,8 +28,9 @@ def test_unmatched_bracket_does_not_swallow_the_paragraph():
 
 
 def test_jieba_keeps_dictionary_terms_whole():
-    toks = [w for w, _, _ in words("全年全区专利授权量19298件，城镇化率提高0.94个百分点")]
-    assert "专利授权量" in toks
+    toks = [w for w, _, _ in words("全年全区专利授权量19298件，城镇化率提高0.94个百分点，区市场监管局")]
+    assert "授权量" in toks                 # rules/quantities.yaml jieba_words
+    assert "市场监管局" in toks             # rules/agencies.yaml short_forms
     assert "城镇化率" in toks
     assert "个百分点" in toks
 

@@ -99,6 +99,7 @@ def _strip_tail(text: str) -> str:
         changed = False
         t2 = text.rstrip("，、,：:（(—-")
         t2 = re.sub(r"(?<=[^\d.])\d+$", "", t2)         # footnote marks: 生产总值2达到
+        t2 = re.sub(r"(?:\[\d{1,3}\]|[①-⑳])+$", "", t2)  # 人均服务性消费支出[64], 生产总值②
         m = c["rate_tail"].search(t2)
         if m:
             t2 = t2[:m.start()]                       # 每月25元: 每月 is the rate's
