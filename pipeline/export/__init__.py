@@ -76,6 +76,18 @@ def iter_outputs(outdir: str | Path) -> Iterator[Output | ExportError]:
             yield e
 
 
+def readable_outputs(outdir: str | Path, errors: list[str], on_error=None) -> Iterator[Output]:
+    """The outputs of ``outdir`` that can be read; each broken one is added to ``errors``
+    (and passed to ``on_error``) instead, so an export goes on past it."""
+    for out in iter_outputs(outdir):
+        if isinstance(out, ExportError):
+            errors.append(str(out))
+            if on_error:
+                on_error(str(out))
+            continue
+        yield out
+
+
 def document_row(out: Output) -> dict:
     doc = out.data["document"]
     region = doc.get("region") or {}

@@ -18,8 +18,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pipeline.export import (DOCUMENT_COLUMNS, ExportError, Output, document_row,
-                             iter_outputs, record_rows, section_rows)
+from pipeline.export import (DOCUMENT_COLUMNS, Output, document_row, readable_outputs,
+                             record_rows, section_rows)
 
 SCHEMA_VERSION = 1
 CHUNK = 500                 # rows per statement when deleting by id lists
@@ -275,12 +275,7 @@ def export_outputs(outdir: str | Path, engine: Engine, *, force: bool = False,
     """Export every output in ``outdir``; each document in a transaction of its own."""
     ensure_schema(engine)
     stats = DbStats()
-    for out in iter_outputs(outdir):
-        if isinstance(out, ExportError):
-            stats.errors.append(str(out))
-            if on_error:
-                on_error(str(out))
-            continue
+    for out in readable_outputs(outdir, stats.errors, on_error):
         try:
             with engine.begin() as conn:
                 written = export_document(conn, out, force=force)

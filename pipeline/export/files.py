@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.export import (DOCUMENT_COLUMNS, JSON_COLUMNS, RECORD_COLUMNS, SECTION_COLUMNS,
-                             ExportError, document_row, iter_outputs, record_rows, section_rows)
+                             document_row, readable_outputs, record_rows, section_rows)
 
 TABLES = {
     "documents": DOCUMENT_COLUMNS,
@@ -82,12 +82,7 @@ def export_csv(outdir: str | Path, dest: str | Path, on_error=None) -> FileStats
             w = csv.writer(f)
             w.writerow(cols)
             writers[table] = w
-        for out in iter_outputs(outdir):
-            if isinstance(out, ExportError):
-                stats.errors.append(str(out))
-                if on_error:
-                    on_error(str(out))
-                continue
+        for out in readable_outputs(outdir, stats.errors, on_error):
             for table, rows in _rows_by_table(out).items():
                 cols = TABLES[table]
                 writers[table].writerows([_csv_cell(c, r.get(c)) for c in cols] for r in rows)
@@ -132,12 +127,7 @@ def export_parquet(outdir: str | Path, dest: str | Path, on_error=None) -> FileS
                 writers[table].write_table(pa.Table.from_pylist(buffers[table], schema=schemas[table]))
                 buffers[table] = []
 
-        for out in iter_outputs(outdir):
-            if isinstance(out, ExportError):
-                stats.errors.append(str(out))
-                if on_error:
-                    on_error(str(out))
-                continue
+        for out in readable_outputs(outdir, stats.errors, on_error):
             for table, rows in _rows_by_table(out).items():
                 buffers[table].extend(rows)
                 if len(buffers[table]) >= ROW_GROUP:
