@@ -43,6 +43,7 @@ REPO = HERE.parent.parent
 DATA_DIR = HERE / "data"
 DEFAULT_CORPORA = [Path("/work/shared/corpus/real"), REPO / "corpus", Path("/work/shared/corpus/seed")]
 DEFAULT_GOLD = Path("/work/shared/gold")
+CHECKED_DIR = DATA_DIR / "checked"          # hand-checked agencies/cases of held-out documents
 SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf")
 NEAR_DUPLICATE = 0.25        # shingle containment above which two documents are one group
 SHINGLE = 8
@@ -70,6 +71,7 @@ class Example:
     text: str
     ents: list[tuple[str, int, int]]
     doc: str
+    unknown: list[tuple[int, int]] = field(default_factory=list)   # no label either way
 
 
 # ------------------------------------------------------------ documents
@@ -131,9 +133,11 @@ def gold_names(gold_dir: Path | None) -> set[str]:
     return {p.name[: -len(".gold.json")] for p in Path(gold_dir).glob("*.gold.json")}
 
 
-def assign_splits(sources: list[Source], gold: set[str], dev_fraction: float = DEV_FRACTION) -> None:
-    """test = groups holding a gold document; dev = a stable hash-chosen share of the
-    other groups; train = the rest."""
+def assign_splits(sources: list[Source], gold: set[str], dev_fraction: float = DEV_FRACTION,
+                  checked: set[str] = frozenset()) -> None:
+    """test = groups holding a gold document; dev = groups holding a hand-checked document
+    (pipeline/ner/data/checked), then a stable hash-chosen share of the other groups until
+    about ``dev_fraction`` of the documents; train = the rest."""
     groups: dict[str, list[Source]] = {}
     for s in sources:
         groups.setdefault(s.group, []).append(s)
@@ -144,11 +148,13 @@ def assign_splits(sources: list[Source], gold: set[str], dev_fraction: float = D
                 m.split = "test"
         else:
             rest.append((hashlib.sha256(key.encode()).hexdigest(), key, members))
-    rest.sort()
+    rest.sort(key=lambda r: (not any(m.name in checked for m in r[2]), r[0]))
     want = round(dev_fraction * sum(len(m) for _, _, m in rest))
     taken = 0
     for _, _, members in rest:
         split = "dev" if taken < want else "train"
+        if any(m.name in checked for m in members):
+            split = "dev"
         taken += len(members) if split == "dev" else 0
         for m in members:
             m.split = split
@@ -224,6 +230,137 @@ def select_eval(examples: list[Example]) -> list[Example]:
     return [e for e in examples if e.ents or candidate(e.text)]
 
 
+# ------------------------------------------------------------ name-form variation
+
+@dataclass
+class Places:
+    """Place names of rules/regions.yaml for rewriting agency prefixes."""
+    full: list[str]              # 天河区, 广州市, 广东省 ...
+    stems: list[str]             # 天河, 广州, 黔东南 ... (name without its level suffix)
+    levels: list[str]            # 区, 市, 县, 省 ... (rules/agencies.yaml levels)
+
+
+def load_places() -> Places:
+    from pipeline import rules
+    import pipeline.region  # noqa: F401  (registers the schema of regions.yaml)
+    from pipeline.ner.combine import _agency_rules
+    data = rules.load("regions")
+    full: list[str] = []
+    for prov, info in data["provinces"].items():
+        full.append(prov)
+        full.extend(info.get("cities", {}))
+        full.extend(info.get("districts", []))
+    full.extend(data["districts"])
+    suffixes = sorted(set(data.get("county_suffixes", [])) | {"省", "市", "盟", "自治州", "州", "地区"},
+                      key=len, reverse=True)
+    stems = []
+    for name in full:
+        for suf in suffixes:
+            if name.endswith(suf) and len(name) - len(suf) >= 2:
+                stems.append(name[: -len(suf)])
+                break
+    levels = [w for w, lv in _agency_rules()["levels"].items() if lv != "national"]
+    return Places(sorted(set(full)), sorted(set(stems)), sorted(levels))
+
+
+def _prefix_form(rng: random.Random, places: Places, bare_ok: bool) -> str:
+    form = rng.random()
+    if form < 0.3:
+        return rng.choice(places.full)
+    if form < 0.6:
+        return rng.choice(places.stems)
+    if form < 0.72:
+        return rng.choice(places.full) + rng.choice(places.full)
+    if form < 0.88 or not bare_ok:
+        return rng.choice(places.levels)
+    return ""
+
+
+def agency_cores(examples: list[Example], places: Places) -> list[str]:
+    """BODY + HEAD of the agencies in ``examples`` (the name without its prefix)."""
+    from pipeline.ner.combine import agency_head, prefix_length
+    cores = set()
+    for ex in examples:
+        for lab, a, b in ex.ents:
+            name = ex.text[a:b]
+            if lab == "AGENCY":
+                core = name[prefix_length(name):]
+                head = agency_head(core)
+                if head and len(core) > len(head):
+                    cores.add(core)
+    return sorted(cores)
+
+
+def vary_names(examples: list[Example], seed: int = SEED, places: Places | None = None) -> list[Example]:
+    """Two more copies of each example with agencies, their names written another way.
+
+    Reports write one body many ways: 四川省成都市温江区国土资源局, 温江区国土局, 怀宁国土局
+    (a county stem without 县), 区国土局, 国土资源局. The rules read PREFIX + BODY + HEAD;
+    a model that only ever saw the names the rules found would learn a list. So:
+
+    - copy 1 keeps each agency's BODY + HEAD and gives it another prefix: another place's
+      full name, a place stem without its level suffix, a two-place chain, a bare level
+      word (places from rules/regions.yaml, level words from rules/agencies.yaml);
+    - copy 2 puts the BODY + HEAD of an agency from another training sentence, under such a
+      prefix (or none, for a body of 3 characters or more), in place of each agency:
+      known contexts, other names.
+    """
+    from pipeline.ner.combine import prefix_length
+    places = places or load_places()
+    rng = random.Random(seed)
+    cores = agency_cores(examples, places)
+    out: list[Example] = []
+    for copy in (1, 2):
+        for ex in examples:
+            pieces, ents, pos, changed = [], [], 0, False
+            for lab, a, b in ex.ents:
+                pieces.append(ex.text[pos:a])
+                start = sum(len(x) for x in pieces)
+                name = ex.text[a:b]
+                if lab == "AGENCY":
+                    cut = prefix_length(name)
+                    if copy == 1 and cut and len(name) - cut >= 2:
+                        name = _prefix_form(rng, places, False) + name[cut:]
+                        changed = True
+                    elif copy == 2 and cores:
+                        core = rng.choice(cores)
+                        name = _prefix_form(rng, places, len(core) >= 3) + core
+                        changed = True
+                pieces.append(name)
+                ents.append((lab, start, start + len(name)))
+                pos = b
+            pieces.append(ex.text[pos:])
+            if changed:
+                out.append(Example("".join(pieces), ents, ex.doc))
+    return out
+
+
+UNKNOWN_BODY = 16        # characters before an unlabelled head word whose label is unknown
+
+
+def mark_unknown(ex: Example) -> Example:
+    """Silver labels are incomplete: an agency the rules did not read is not marked, and
+    an 'O' there would teach the model to ignore exactly the names it is meant to find.
+    So around every head word that no entity covers (and that is not the end of another
+    word: 格局, 东部), the name it may end is left without a label either way: from the
+    head back to the nearest punctuation, entity or UNKNOWN_BODY characters."""
+    from pipeline.ner.combine import head_blocked, head_occurrences
+    covered = [(a, b) for _, a, b in ex.ents]
+    unknown = []
+    for h0, h1, head in head_occurrences(ex.text):
+        if any(a < h1 and h0 < b for a, b in covered):
+            continue
+        if head_blocked(ex.text, h1, head, ex.text[h1:]):
+            continue
+        start = h0
+        floor = max([0, h0 - UNKNOWN_BODY] + [b for a, b in covered if b <= h0])
+        while start > floor and ex.text[start - 1].isalpha():
+            start -= 1
+        unknown.append((start, h1))
+    ex.unknown = unknown
+    return ex
+
+
 # ------------------------------------------------------------ DocBin
 
 def to_docbin(examples: list[Example], mode: str = "char"):
@@ -242,7 +379,16 @@ def to_docbin(examples: list[Example], mode: str = "char"):
             sp = d.char_span(a, b, label=lab, alignment_mode="expand")
             if sp is not None and (not spans or sp.start >= spans[-1].end):
                 spans.append(sp)
-        d.ents = spans
+        unknown: list = []
+        for a, b in sorted(ex.unknown):
+            sp = d.char_span(a, b, alignment_mode="expand")
+            if sp is None or any(sp.start < e.end and e.start < sp.end for e in spans):
+                continue
+            if unknown and sp.start < unknown[-1].end:          # overlapping windows: merge
+                sp = d[unknown[-1].start:max(sp.end, unknown[-1].end)]
+                unknown.pop()
+            unknown.append(sp)
+        d.set_ents(spans, missing=unknown)
         db.add(d)
     return db
 
@@ -259,12 +405,18 @@ def build(corpora: Iterable[Path] = DEFAULT_CORPORA, gold_dir: Path | None = DEF
     if sources is None:
         sources = collect(corpora)
         group_near_duplicates(sources)
-        assign_splits(sources, gold_names(gold_dir))
+        assign_splits(sources, gold_names(gold_dir), checked=gold_names(CHECKED_DIR))
     by_split: dict[str, list[Example]] = {"train": [], "dev": [], "test": []}
+    places = load_places()
     for s in sources:
         doc = read_document(s.path)
         exs = examples_of(doc, labeller(doc))
-        exs = select_train(exs, seed=seed) if s.split == "train" else select_eval(exs)
+        if s.split == "train":
+            exs = select_train(exs, seed=seed)
+            exs += vary_names(exs, seed=seed, places=places)
+            exs = [mark_unknown(e) for e in exs]
+        else:
+            exs = select_eval(exs)
         s.sentences = len(exs)
         s.entities = {lab: sum(1 for e in exs for x in e.ents if x[0] == lab) for lab in ("AGENCY", "CASE")}
         by_split[s.split].extend(exs)
@@ -273,8 +425,11 @@ def build(corpora: Iterable[Path] = DEFAULT_CORPORA, gold_dir: Path | None = DEF
         to_docbin(exs, mode).to_disk(out_dir / f"{split}.spacy")
     record = {
         "about": "Which documents went where for the NER model (pipeline/ner/build_data.py). "
-                 "Split by document; near-duplicates share a group and a split; every group "
-                 "holding a gold-annotated document is test.",
+                 "Split by document; near-duplicates share a group and a split. test: every group "
+                 "holding a gold-annotated document (/work/shared/gold); dev: every group holding a "
+                 "hand-checked document (pipeline/ner/data/checked) and a hash-chosen share of the "
+                 "rest; train: the rest. Neither test nor dev documents are trained on, and the "
+                 "shipped model is the last one trained (no model selection on dev).",
         "tokens": mode,
         "rules_version": rules_version(),
         "near_duplicate_containment": NEAR_DUPLICATE,

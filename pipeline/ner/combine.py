@@ -1,43 +1,52 @@
 """Merging the model's spans with the rules' records: the policy.
 
-Rules are precise on what they list; the model generalises to bodies and cases nobody
-listed. So, per record type (agency, case):
+Rules are precise on what they read; the model also finds names the rules cannot anchor
+(a county written by its stem, 怀宁国土局; a body the reading rules stop at). So, per
+record type (agency, case):
 
 1. **Rules win on what they recognise.** A model span that overlaps a rule record of the
    same type changes nothing but the record's ``source``, which becomes ``both`` (the
    rule's span, canonical name and parties are kept as they are).
-2. **The model adds what the rules missed**, only when its span passes the same checks a
-   rule match would have to pass:
-   - agency: ends in an agency head word (the head words of rules/agencies.yaml, asked
-     from pipeline.extract.agencies, never copied here), is not a generic or plural
-     reference (相关部门, 公安机关 ...: the agencies module decides), is not a company,
-     and is more than its head word (``局`` alone is not a body);
-   - case: ends in 案, is not a generic reference (本案, 该案, 此案, 上述案 ...: the cases
-     module decides when it can) and holds more than the ending;
-   - both: no sentence punctuation inside (a name does not run across ，。；：), brackets
-     and quotes balanced.
+2. **The model adds what the rules missed**, only when its span passes the checks a rule
+   match has to pass, read from the same rules file (rules/agencies.yaml, through the
+   agencies module; no word list is copied here):
+   - agency: ends in a head word (局, 法院, 委员会, 领导小组 ...) that is not the end of
+     another word (格局, 东部: head_blockers, tested with the text after the span); is not
+     a generic or plural reference (not_agencies; a level word made plural or vague by the
+     word before it, 全省, 各区, 社区: prefix_blockers, tested with the text before the
+     span); the body between its prefix (a place or level word) and its head holds no
+     stop word or breaker (body_stops, body_breakers: 的, 开展, 全国 ...) and does not
+     start or end in 和/、 (body_edges); a head that needs a body has one (needs_body);
+     a 中心 has a public-service body (center_keywords); a one-character head (局, 部, 委)
+     comes with at least three characters before it (应急部, 老龄委, 省部 are too short to
+     tell from a word);
+   - case: ends in an ending of rules/cases.yaml (案, 一案, 专案, 系列案) that is not part
+     of a word (案件, 方案, 立案, 本案, 该案: end_blockers, the before-list waived for a
+     two-party name A诉B…案), holds at least two characters before the ending and does
+     not open with a lead word (审结, 查处, 该案 ...: the name starts after it);
+   - both: no sentence or list punctuation inside (，。；：、), brackets and quotes
+     balanced, and it starts with a letter or an opening quote.
    An added agency gets its ``canonical`` name from the agencies module's own
    normaliser, with the report's region, exactly like a rule match.
-3. Two accepted model spans never overlap each other (spaCy's NER does not produce
-   overlaps); a model agency inside a rule case name is kept (GUIDE 3: agencies named
-   inside a case name are agencies).
+3. Model spans never overlap each other (spaCy's NER does not produce overlaps); a model
+   agency inside a rule case name is kept (GUIDE 3: agencies named inside a case name
+   are agencies).
 
 Every record says who produced it: ``source`` = ``rule`` | ``model`` | ``both``.
 """
 from __future__ import annotations
 
 import functools
-import unicodedata
 from typing import Iterable
 
 from pipeline.document import Document, Record
 
-# Characters that never occur inside one name: sentence and clause punctuation.
-BREAKS = set("，。；：！？,;:!?\n")
+# Characters that never occur inside one name: sentence, clause and list punctuation.
+BREAKS = frozenset("，。；：！？、,;:!?\n")
 PAIRS = ("“”", "‘’", "（）", "()", "《》", "「」", "【】")
+OPENERS = "“‘（(《「【"
 CASE_END = "案"
-# Too short to be a body on their own once the head word is removed.
-MIN_AGENCY_CHARS = 2
+CONTEXT = 8                 # characters of sentence either side given to the checks
 
 
 # ------------------------------------------------------------ what the rule modules know
@@ -54,9 +63,24 @@ def _cases():
     return cases
 
 
+def _agency_rules() -> dict:
+    """rules/agencies.yaml as the agencies module loaded and validated it."""
+    from pipeline import rules
+    _agencies()                                  # registers the file's schema
+    return rules.load("agencies")
+
+
+@functools.lru_cache(maxsize=1)
+def _heads() -> dict[str, dict]:
+    fn = getattr(_agencies(), "head_words", None)
+    if fn is not None:                          # the module's own list, when it offers one
+        return {h: {"head": h} for h in fn()}
+    return {h["head"]: h for h in _agency_rules()["heads"]}
+
+
 def head_words() -> tuple[str, ...]:
-    """Agency head words (局, 法院, 委员会, 领导小组 ...) from the agencies module."""
-    return tuple(_agencies().head_words())
+    """Agency head words (局, 法院, 委员会, 领导小组 ...) of rules/agencies.yaml."""
+    return tuple(_heads())
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,13 +90,104 @@ def trigger_chars() -> frozenset[str]:
     return frozenset({h[-1] for h in head_words() if h} | {CASE_END})
 
 
+@functools.lru_cache(maxsize=1)
+def _words() -> dict:
+    import regex
+    r = _agency_rules()
+    pb = r["prefix_blockers"]
+    blockers = {}
+    for head, spec in (r.get("head_blockers") or {}).items():
+        after = spec.get("after")
+        blockers[head] = (tuple(spec.get("before") or ()),
+                          regex.compile("(?:" + "|".join(after) + ")") if after else None)
+    return {
+        "levels": tuple(sorted(r["levels"], key=len, reverse=True)),
+        "prefix_before": tuple(sorted(pb["before"], key=len, reverse=True)),
+        "prefix_after": regex.compile("(?:" + "|".join(pb["after"]) + ")"),
+        "head_blockers": blockers,
+        "not_agencies": frozenset(r["not_agencies"]),
+        "stops": tuple(r["body_stops"]) + tuple(r.get("body_breakers") or ()),
+        "edges": frozenset(r.get("body_edges", "和、")),
+        "center": tuple(r.get("center_keywords") or ()),
+    }
+
+
 def agency_head(text: str) -> str | None:
     """The longest head word ``text`` ends in, or None."""
     best = None
-    for h in head_words():
+    for h in _heads():
         if h and text.endswith(h) and (best is None or len(h) > len(best)):
             best = h
     return best
+
+
+def head_blocked(text: str, end: int, head: str, after: str = "") -> bool:
+    """Whether the head word ending at ``text[:end]`` is the end of another word (格局,
+    东部, 办理 ...): head_blockers, tested on the text before the head's end and on
+    ``after`` (what follows it)."""
+    blockers = _words()["head_blockers"]
+    for h in dict.fromkeys((head, head[-1])):
+        if h not in blockers:
+            continue
+        before, after_re = blockers[h]
+        if h == head and any(text[max(0, end - len(b)):end] == b for b in before):
+            return True
+        if after_re is not None and after and after_re.match(after):
+            return True
+    return False
+
+
+def head_occurrences(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, head) of the longest head word ending at each position of ``text``."""
+    found: dict[int, tuple[int, int, str]] = {}
+    for h in sorted(_heads(), key=len, reverse=True):
+        i = text.find(h)
+        while i >= 0:
+            found.setdefault(i + len(h), (i, i + len(h), h))
+            i = text.find(h, i + 1)
+    return [found[e] for e in sorted(found)]
+
+
+def level_at_start(text: str) -> str | None:
+    """The level word (区, 市, 省, 自治区 ...) ``text`` opens with, if any."""
+    return next((w for w in _words()["levels"] if text.startswith(w)), None)
+
+
+def prefix_length(text: str) -> int:
+    """Length of the place chain (gazetteer) or level word that opens a name; 0 if none.
+    A stem the gazetteer does not know (怀宁) is read as part of the body."""
+    from pipeline.region import find_places
+    end = 0
+    for pm in find_places(text):
+        if pm.start != end:
+            break
+        end = pm.end
+    if end:
+        return end
+    level = level_at_start(text)
+    return len(level) if level else 0
+
+
+def is_generic(text: str, before: str = "") -> bool:
+    """A generic or plural reference, not a named body: the agencies module decides when
+    it can; else not_agencies (the span is one, or ends in one: 各级公安机关), or a span
+    opening with a level word that the words around it make part of another word
+    (全省法院, 各区政府, 社区卫生服务中心 read from 区: prefix_blockers)."""
+    fn = getattr(_agencies(), "is_generic", None)
+    if fn is not None:
+        return bool(fn(text))
+    w = _words()
+    if text in w["not_agencies"] or any(text.endswith(n) for n in w["not_agencies"]):
+        return True
+    level = level_at_start(text)
+    if level is None:
+        for b in w["prefix_before"]:               # 全省法院: the blocker inside the span
+            if text.startswith(b) and level_at_start(text[len(b):]):
+                return True
+        return False
+    if any(before.endswith(b) for b in w["prefix_before"]):
+        return True
+    return w["prefix_after"].match(text, len(level)) is not None
 
 
 def balanced(text: str) -> bool:
@@ -84,36 +199,132 @@ def balanced(text: str) -> bool:
     return True
 
 
-def agency_ok(text: str) -> bool:
-    """Whether a model agency span is acceptable (see the module docstring)."""
-    if len(text) < MIN_AGENCY_CHARS or BREAKS & set(text) or not balanced(text):
+def _shape_ok(text: str) -> bool:
+    return (bool(text) and not (BREAKS & set(text)) and balanced(text)
+            and (text[0].isalpha() or text[0] in OPENERS))
+
+
+def agency_ok(text: str, before: str = "", after: str = "") -> bool:
+    """Whether a model agency span is acceptable (see the module docstring); ``before``
+    and ``after`` are the sentence text around it."""
+    if not _shape_ok(text):
         return False
     head = agency_head(text)
-    if head is None or len(text) <= len(head):
+    if head is None or len(text) <= len(head) or head_blocked(text, len(text), head, after):
         return False
-    if not unicodedata.category(text[0]).startswith(("L", "P")) or text[0] in "的和与及或、":
+    if len(head) == 1 and len(text) < 4:
         return False
-    return not _agencies().is_generic(text)
+    if is_generic(text, before):
+        return False
+    w = _words()
+    spec = _heads()[head]
+    body = text[prefix_length(text[:-len(head)]):-len(head)]
+    if not body:
+        return not spec.get("needs_body")
+    if body[0] in w["edges"] or body[-1] in w["edges"] or any(s in body for s in w["stops"]):
+        return False
+    if spec.get("center") and not any(k in body for k in w["center"]):
+        return False
+    return True
 
 
-def case_ok(text: str) -> bool:
-    """Whether a model case span is acceptable (see the module docstring)."""
-    if not text.endswith(CASE_END) or len(text) < 4 or BREAKS & set(text) or not balanced(text):
+@functools.lru_cache(maxsize=1)
+def _case_words() -> dict:
+    from pipeline import rules
+    _cases()                                     # registers the file's schema
+    r = rules.load("cases")
+    return {"ends": tuple(sorted(r["ends"], key=len, reverse=True)),
+            "after": tuple(r["end_blockers_after"]), "before": frozenset(r["end_blockers_before"]),
+            "leads": tuple(r["lead_words"]), "joins": ("诉",) + tuple(r["joins"])}
+
+
+def case_ok(text: str, after: str = "") -> bool:
+    """Whether a model case span is acceptable (see the module docstring); ``after`` is
+    the sentence text that follows it. The words are those of rules/cases.yaml: an end
+    (案, 一案, 专案, 系列案) that is not part of a word (案件, 方案, 立案: end_blockers,
+    waived for a two-party name, A诉B…案), and no lead word (审结, 查处, 该案 ...) opening
+    the span: the name starts after it."""
+    if len(text) < 4 or not _shape_ok(text):
         return False
-    cases = _cases()
-    check = getattr(cases, "is_generic", None)
-    if check is not None:
-        return not check(text)
-    return text[:-1].rstrip("一本该此上述前后其全") != ""
+    check = getattr(_cases(), "is_generic", None)
+    if check is not None and check(text):
+        return False
+    w = _case_words()
+    ending = next((e for e in w["ends"] if text.endswith(e)), None)
+    if ending is None or len(text) - len(ending) < 2:
+        return False
+    if after and any(after.startswith(x) for x in w["after"]):
+        return False
+    two_parties = any(j in text[1:-len(ending)] for j in w["joins"])
+    if ending == CASE_END and text[-2] in w["before"] and not two_parties:
+        return False
+    return not any(text.startswith(x) for x in w["leads"])
+
+
+@functools.lru_cache(maxsize=1)
+def _level_suffixes() -> tuple[str, ...]:
+    from pipeline import rules
+    import pipeline.region  # noqa: F401  (registers the schema of regions.yaml)
+    data = rules.load("regions")
+    return tuple(sorted(set(data.get("county_suffixes") or ()) | {"省", "市", "盟", "自治州", "州", "地区"},
+                        key=len, reverse=True))
+
+
+def region_stems(region: dict | None) -> list[tuple[str, str]]:
+    """(stem, full name) of the report's own district, city and province: 怀宁 for
+    怀宁县, 温江 for 温江区 (a report often writes its own place without the level word)."""
+    out = []
+    for key in ("district", "city", "province"):
+        name = (region or {}).get(key)
+        if not name:
+            continue
+        for suf in _level_suffixes():
+            if name.endswith(suf) and len(name) - len(suf) >= 2:
+                out.append((name[: -len(suf)], name))
+                break
+    return out
 
 
 def canonical(text: str, region: dict | None, context: str | None = None) -> str | None:
-    return _agencies().canonical_name(text, region, context)
+    """The canonical name of a model agency, by the agencies module's own normaliser.
+
+    The module has no public canonicalisation function (asked for one:
+    ``canonical_name(text, region, context)``); until then its extractor is run on the
+    span by itself (the span's stem of the report's own place written out in full first:
+    怀宁国土局 in a 怀宁县 report is read as 怀宁县国土局): when it reads the whole span as
+    one name, that name's canonical form is taken; when it reads a name ending where the
+    span ends, the span's extra words are kept in front of it; otherwise the span stays
+    as written."""
+    ag = _agencies()
+    fn = getattr(ag, "canonical_name", None)
+    if fn is not None:
+        return fn(text, region, context or "")
+    readings = [text]
+    for stem, full in region_stems(region):
+        if text.startswith(stem) and not text.startswith(full):
+            readings.insert(0, full + text[len(stem):])
+            break
+    for reading in readings:
+        found = ag.find_agencies(reading, region, context or "")
+        for it in found:
+            if it["start"] == 0 and it["end"] == len(reading):
+                return it["canonical"]
+    for it in ag.find_agencies(text, region, context or ""):
+        if it["end"] == len(text):
+            return text[: it["start"]] + it["canonical"]
+    return text
 
 
 def parties(text: str) -> list[str]:
+    """Parties of a model case name: the cases module's reading of the span, when it
+    reads a case ending where the span ends; else none."""
     fn = getattr(_cases(), "parties", None)
-    return list(fn(text)) if fn is not None else []
+    if fn is not None:
+        return list(fn(text))
+    for it in _cases().find_cases(text):
+        if it["end"] == len(text):
+            return list(it.get("parties") or [])
+    return []
 
 
 # ------------------------------------------------------------ the merge
@@ -127,6 +338,8 @@ def combine(doc: Document, spans: Iterable) -> list[Record]:
 
     ``spans`` are pipeline.ner.ModelSpan (type, start, end, sentence), in document
     offsets."""
+    from pipeline.textview import compact
+
     by_type: dict[str, list[Record]] = {"agency": [], "case": []}
     for r in doc.records:
         if r.type in by_type:
@@ -141,20 +354,22 @@ def combine(doc: Document, spans: Iterable) -> list[Record]:
             for r in hits:
                 r.source = "both"
             continue
-        text = _compact(doc.text[sp.start:sp.end])
         sent = doc.sentences[sp.sentence]
+        text = compact(doc.text, sp.start, sp.end).text
         fields = {"sentence": doc.text[sent.start:sent.end],
                   "sentence_start": sent.start, "sentence_end": sent.end}
         if sp.type == "agency":
-            if not agency_ok(text):
+            before = compact(doc.text, max(sent.start, sp.start - CONTEXT), sp.start).text
+            after = compact(doc.text, sp.end, min(sent.end, sp.end + CONTEXT)).text
+            if not agency_ok(text, before, after):
                 continue
             if sent.block not in block_text:
-                from pipeline.textview import compact
                 b = doc.blocks[sent.block]
+                block_text.clear()
                 block_text[sent.block] = compact(doc.text, b.start, b.end).text
             fields["canonical"] = canonical(text, doc.region, block_text[sent.block])
         else:
-            if not case_ok(text):
+            if not case_ok(text, compact(doc.text, sp.end, min(sent.end, sp.end + CONTEXT)).text):
                 continue
             fields["parties"] = parties(text)
         rec = Record(sp.type, sp.start, sp.end, fields, source="model")
@@ -162,8 +377,3 @@ def combine(doc: Document, spans: Iterable) -> list[Record]:
         added.append(rec)
     doc.records.extend(added)
     return added
-
-
-def _compact(s: str) -> str:
-    from pipeline.textview import compact
-    return compact(s).text

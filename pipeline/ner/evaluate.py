@@ -31,7 +31,7 @@ VARIANTS = ("rules", "model-raw", "model", "both")
 def held_out_docs(gold_dir: Path, split_file: Path = DATA_DIR / "split.json") -> list[str]:
     """Gold documents that the split put in ``test``."""
     split = json.loads(Path(split_file).read_text(encoding="utf-8"))
-    test = {d["name"] for d in split["documents"] if d["split"] == "test"}
+    test = {d["name"] for d in split["documents"] if d["split"] in ("test", "dev")}
     golds = sorted(p.name[: -len(".gold.json")] for p in Path(gold_dir).glob("*.gold.json"))
     return [g for g in golds if g in test]
 
@@ -102,20 +102,43 @@ def run_all(gold_dir: Path, corpora, out_dir: Path, model: Path | None = None,
                 raise FileNotFoundError(f"{name}: not found in {', '.join(map(str, corpora))}")
             write_atomic(vdir / output_name(name), dumps(process_variant(src, variant, nlp)))
         results[variant] = evaluate(gold_dir, vdir, docs=docs, lists=("agencies", "cases"))
+        results[variant]["summary"]["agencies_strict"] = strict_agencies(gold_dir, vdir, docs)
     return {"docs": docs, "results": results}
 
 
+def strict_agencies(gold_dir: Path, out_dir: Path, docs: list[str]) -> dict:
+    """Agencies scored with exact texts (the case list's strict pairing): how often the
+    span's boundaries are exactly the gold item's."""
+    from pipeline.qa import load_output_dir
+    from pipeline.qa.eval import load_gold_dir, score_document, summarise
+    outputs = {name: obj for name, (path, obj) in load_output_dir(out_dir).items()}
+    results = []
+    for gold in load_gold_dir(gold_dir):
+        if gold["doc"] not in docs:
+            continue
+        out = outputs.get(gold["doc"])
+        g = dict(gold, cases=gold.get("agencies") or [])
+        o = None
+        if out is not None:
+            recs = [dict(r, type="case") for r in out["records"] if r["type"] == "agency"]
+            o = dict(out, records=recs)
+        results.append(score_document(g, o, ("cases",)))
+    return summarise(results, ("cases",))["cases"]
+
+
 def markdown(report: dict) -> str:
-    rows = ["| variant | agency P | agency R | agency F1 | agency canonical | agencies found / gold "
-            "| case P | case R | case F1 (lenient) | case F1 (strict) |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| variant | agency P | agency R | agency F1 | agency F1 (exact span) | agency canonical "
+            "| agencies right / found / gold | case P | case R | case F1 | case F1 (exact span) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     names = {"rules": "rules alone", "model-raw": "model alone (raw)",
              "model": "model alone (checked)", "both": "rules + model"}
     for variant, res in report["results"].items():
         a = res["summary"]["agencies"]
         c = res["summary"]["cases"]
+        st = res["summary"]["agencies_strict"]
         rows.append(f"| {names.get(variant, variant)} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} "
-                    f"| {a.get('canonical_acc', 0) or 0:.3f} | {a['tp']} of {a['pred']} / {a['gold']} "
+                    f"| {st.get('strict_F1', 0) or 0:.3f} | {a.get('canonical_acc', 0) or 0:.3f} "
+                    f"| {a['tp']} / {a['pred']} / {a['gold']} "
                     f"| {c['P']:.3f} | {c['R']:.3f} | {c['F1']:.3f} | {c.get('strict_F1', 0) or 0:.3f} |")
     return "\n".join(rows) + "\n"
 

@@ -6,8 +6,10 @@
 Reads ``DIR/train.spacy`` and ``DIR/dev.spacy`` (default pipeline/ner/data/, built by
 pipeline/ner/build_data.py; ``--build-data`` rebuilds them first from the reports),
 trains with spaCy from the config (default pipeline/ner/config.cfg), and installs the
-best model on the dev set into --output (default pipeline/ner/model/, the model the
-package ships). The same data, config and seed give the same model.
+model of the last epoch into --output (default pipeline/ner/model/, the model the
+package ships). The dev set is only scored, never used to pick a model: its documents
+are held out for measuring (docs/NER.md). The same data, config and seed give the same
+model.
 """
 from __future__ import annotations
 
@@ -77,9 +79,8 @@ def train_model(config: Path = CONFIG, data: Path | None = None, output: Path | 
                 spacy_train(config, Path(tmp), overrides=ov)
         else:
             spacy_train(config, Path(tmp), overrides=ov)
-        best = Path(tmp) / "model-best"
-        if not best.is_dir():
-            best = Path(tmp) / "model-last"
+        # the last model, not the best on dev: dev documents are held out for measuring
+        best = Path(tmp) / "model-last"
         meta_file = best / "meta.json"
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         meta["name"] = "govreport_ner"
