@@ -66,8 +66,10 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
     doc.sections = find_sections(doc)
     head_blocks = [b for b in doc.blocks[:12] if b.kind != "table_cell"]
     if doc.title is None and head_blocks:
-        first = doc.text[head_blocks[0].start:head_blocks[0].end]
-        doc.title = first if len(first) <= 80 else first[:80]
+        # The first line is the title when it reads like one: short, not a sentence.
+        first = doc.text[head_blocks[0].start:head_blocks[0].end].strip()
+        if len(first) <= 60 and not first.endswith(("。", "：", ":")):
+            doc.title = first
     head = doc.text[:1500]
     doc.region = detect_region(f"{doc.title or ''}\n{head}", doc.source)
     doc.year = report_year(doc.title or "", head[:400], doc.source)
