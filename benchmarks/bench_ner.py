@@ -36,23 +36,26 @@ def model_share(files) -> dict:
     import pipeline.ner as ner
     from pipeline.ingest import read_document
     from pipeline.process import process_document
-    from pipeline.textview import compact
     sentences = read = 0
     seconds = 0.0
     by_source = {"rule": 0, "model": 0, "both": 0}
+    added = []
     for f in files:
         doc = read_document(f)
         process_document(doc, use_model=False)
         sentences += len(doc.sentences)
-        read += sum(1 for s in doc.sentences if ner.candidate(compact(doc.text, s.start, s.end).text))
+        read += len(ner.sentences_to_read(doc))
         t0 = time.perf_counter()
         ner.apply_model(doc)
         seconds += time.perf_counter() - t0
         for r in doc.records:
             if r.type in ("agency", "case"):
                 by_source[r.source] += 1
+                if r.source == "model":
+                    added.append(f"{f.name}: {doc.text[r.start:r.end]}")
     return {"sentences": sentences, "sentences_read_by_model": read,
-            "apply_model_seconds": round(seconds, 3), "agency_case_records_by_source": by_source}
+            "apply_model_seconds": round(seconds, 3), "agency_case_records_by_source": by_source,
+            "added_by_model": added}
 
 
 def main() -> None:

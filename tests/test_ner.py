@@ -66,10 +66,10 @@ def test_model_is_small():
 def test_predictions_on_real_sentences_are_stable():
     got = predict_texts(HUAINING + [TIANHE])
     texts = [[(lab, t[a:b]) for lab, a, b in ents] for t, ents in zip(HUAINING + [TIANHE], got)]
-    assert ("AGENCY", "怀宁国土局") in texts[1]
-    assert ("AGENCY", "安徽省怀宁县国土资源局") in texts[1]
-    assert texts[2] == [("AGENCY", "怀宁国土局"), ("AGENCY", "安徽省怀宁县人民政府")]
-    assert ("AGENCY", "区市场监管局") in texts[3] and ("AGENCY", "区公安分局") in texts[3]
+    # pinned to the shipped model: retraining may change these, and then they are reviewed
+    assert texts[1] == [("AGENCY", "安徽省怀宁县国土资源局"), ("AGENCY", "怀宁国土局"), ("AGENCY", "怀宁国土局")]
+    assert ("AGENCY", "安徽省怀宁县人民政府") in texts[2]
+    assert texts[3] == [("AGENCY", "区市场监管局"), ("AGENCY", "区公安分局")]
 
 
 def test_model_adds_the_names_the_rules_cannot_read():
@@ -81,7 +81,7 @@ def test_model_adds_the_names_the_rules_cannot_read():
     doc = doc_of("# 王某诉安徽省怀宁县国土资源局土地管理行政出让案", *HUAINING[1:], source="huaining.md")
     process_document(doc, use_model=True)
     added = [r for r in doc.records if r.type == "agency" and r.source == "model"]
-    assert [doc.text[r.start:r.end] for r in added] == ["怀宁国土局"] * 3
+    assert [doc.text[r.start:r.end] for r in added] == ["怀宁国土局"] * 2
     assert {r.fields["canonical"] for r in added} == {"怀宁县国土资源局"}
     # what the rules found and the model confirmed says so
     assert ("安徽省怀宁县人民政府", "both") in spans(doc, "agency")
@@ -135,8 +135,15 @@ def test_rules_win_and_the_model_adds_what_passes_its_checks():
     assert spans(doc) == [("区城市管理和综合执法局", "model"), ("区退役军人事务局", "both")]
 
 
+HUAINING_REGION = {"name": "怀宁县", "district": "怀宁县", "city": "安庆市", "province": "安徽省",
+                   "level": "district"}
+
+
 @pytest.mark.parametrize("text,before,after,ok", [
-    ("怀宁国土局", "与", "订立", True),
+    ("怀宁国土局", "与", "订立", True),       # the stem of the report's own county
+    ("综合行政执法局", "由", "牵头", True),    # no prefix, but a body long enough to be a name
+    ("中央政府", "", "", False),              # no prefix and a short body: a reference
+    ("人民政协", "", "", False),
     ("区城市管理和综合执法局", "", "", True),
     ("相关部门", "", "", False),              # generic (not_agencies)
     ("全市法院", "", "", False),
@@ -149,7 +156,11 @@ def test_rules_win_and_the_model_adds_what_passes_its_checks():
     ("环北部", "", "", False),
 ])
 def test_agency_checks(text, before, after, ok):
-    assert agency_ok(text, before, after) is ok
+    assert agency_ok(text, before, after, HUAINING_REGION) is ok
+
+
+def test_a_stem_counts_only_for_the_reports_own_place():
+    assert agency_ok("怀宁国土局", "与", "订立", None) is False
 
 
 @pytest.mark.parametrize("text,after,ok", [

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["ModelError", "ModelSpan", "MODEL_DIR", "LABELS", "load_model", "apply_model",
-           "predict_texts", "model_version", "model_path", "tokens", "MAX_CHUNK"]
+           "predict_texts", "model_version", "model_path", "tokens", "MAX_CHUNK", "sentences_to_read",
+           "candidate"]
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 LABELS = ("AGENCY", "CASE")
 LABEL_TYPE = {"AGENCY": "agency", "CASE": "case"}
 MAX_CHUNK = 300          # longest string given to the model at once (long table rows, run-ons)
-BATCH_SIZE = 128
+BATCH_SIZE = 64         # larger batches were slower on CPU (cache)
 
 _lock = threading.Lock()
 
@@ -167,26 +168,35 @@ def predict_texts(texts: list[str], nlp=None) -> list[list[tuple[str, int, int]]
 
 
 def candidate(text: str) -> bool:
-    """Whether a compact sentence can hold a span the combiner would accept: it must
-    contain the last character of some agency head word, or 案. Sentences without one
-    are not given to the model at all (the common case in figure-heavy reports)."""
-    from pipeline.ner.combine import trigger_chars
-    return any(c in text for c in trigger_chars())
+    """Whether a compact sentence can hold a span the combiner would accept: an agency
+    head word that is not the end of another word (局 but not 格局), or 案. Sentences
+    without one are not given to the model (most sentences of a figure-heavy report)."""
+    from pipeline.ner.combine import can_hold_span
+    return can_hold_span(text)
+
+
+def sentences_to_read(doc) -> list:
+    """(sentence index, compact view) of the sentences the model reads: candidates, and
+    those holding a rule agency or case (so that ``both`` means what it says)."""
+    from pipeline.textview import compact
+    ruled = {r.fields.get("sentence_start") for r in doc.records if r.type in LABEL_TYPE.values()}
+    out = []
+    for si, sent in enumerate(doc.sentences):
+        view = compact(doc.text, sent.start, sent.end)
+        if view.text and (sent.start in ruled or candidate(view.text)):
+            out.append((si, view))
+    return out
 
 
 def apply_model(doc, nlp=None) -> list[ModelSpan]:
     """Run the model over the document's sentences and merge its spans into
     ``doc.records`` (pipeline/ner/combine.py). Returns the model's raw spans."""
     from pipeline.ner.combine import combine
-    from pipeline.textview import compact
 
     nlp = nlp if nlp is not None else load_model()
-    views, idx = [], []
-    for si, sent in enumerate(doc.sentences):
-        view = compact(doc.text, sent.start, sent.end)
-        if view.text and candidate(view.text):
-            views.append(view)
-            idx.append(si)
+    chosen = sentences_to_read(doc)
+    idx = [si for si, _ in chosen]
+    views = [v for _, v in chosen]
     spans: list[ModelSpan] = []
     for si, view, ents in zip(idx, views, predict_texts([v.text for v in views], nlp)):
         for label, a, b in ents:

@@ -19,7 +19,10 @@ record type (agency, case):
      start or end in 和/、 (body_edges); a head that needs a body has one (needs_body);
      a 中心 has a public-service body (center_keywords); a one-character head (局, 部, 委)
      comes with at least three characters before it (应急部, 老龄委, 省部 are too short to
-     tell from a word);
+     tell from a word); a name with neither a place, a level word nor the stem of the
+     report's own place (怀宁 in a 怀宁县 report) before its body needs a body of
+     BARE_BODY_MIN characters (综合行政执法局 yes; 中央政府, 同级人大, 人民政协 are
+     references, not names);
    - case: ends in an ending of rules/cases.yaml (案, 一案, 专案, 系列案) that is not part
      of a word (案件, 方案, 立案, 本案, 该案: end_blockers, the before-list waived for a
      two-party name A诉B…案), holds at least two characters before the ending and does
@@ -47,6 +50,7 @@ PAIRS = ("“”", "‘’", "（）", "()", "《》", "「」", "【】")
 OPENERS = "“‘（(《「【"
 CASE_END = "案"
 CONTEXT = 8                 # characters of sentence either side given to the checks
+BARE_BODY_MIN = 5           # a name with no place or level word before its body needs this much body
 
 
 # ------------------------------------------------------------ what the rule modules know
@@ -83,11 +87,12 @@ def head_words() -> tuple[str, ...]:
     return tuple(_heads())
 
 
-@functools.lru_cache(maxsize=1)
-def trigger_chars() -> frozenset[str]:
-    """Last characters of every head word, plus 案: a sentence without any of them can
-    hold no span the combiner would accept."""
-    return frozenset({h[-1] for h in head_words() if h} | {CASE_END})
+def can_hold_span(text: str) -> bool:
+    """Whether a compact sentence can hold a span this policy would accept: 案, or a head
+    word that is not the end of another word. The model reads only such sentences."""
+    if CASE_END in text:
+        return True
+    return any(not head_blocked(text, e, h, text[e:]) for _, e, h in head_occurrences(text))
 
 
 @functools.lru_cache(maxsize=1)
@@ -204,13 +209,13 @@ def _shape_ok(text: str) -> bool:
             and (text[0].isalpha() or text[0] in OPENERS))
 
 
-def agency_ok(text: str, before: str = "", after: str = "") -> bool:
+def agency_ok(text: str, before: str = "", after: str = "", region: dict | None = None) -> bool:
     """Whether a model agency span is acceptable (see the module docstring); ``before``
-    and ``after`` are the sentence text around it."""
+    and ``after`` are the sentence text around it, ``region`` the report's region."""
     if not _shape_ok(text):
         return False
     head = agency_head(text)
-    if head is None or len(text) <= len(head) or head_blocked(text, len(text), head, after):
+    if head is None or len(text) <= len(head) or head_blocked(before + text, len(before + text), head, after):
         return False
     if len(head) == 1 and len(text) < 4:
         return False
@@ -218,9 +223,14 @@ def agency_ok(text: str, before: str = "", after: str = "") -> bool:
         return False
     w = _words()
     spec = _heads()[head]
-    body = text[prefix_length(text[:-len(head)]):-len(head)]
+    prefix = prefix_length(text[:-len(head)])
+    if not prefix:
+        prefix = next((len(stem) for stem, _ in region_stems(region) if text.startswith(stem)), 0)
+    body = text[prefix:-len(head)]
     if not body:
         return not spec.get("needs_body")
+    if not prefix and len(body) < BARE_BODY_MIN:
+        return False
     if body[0] in w["edges"] or body[-1] in w["edges"] or any(s in body for s in w["stops"]):
         return False
     if spec.get("center") and not any(k in body for k in w["center"]):
@@ -361,7 +371,7 @@ def combine(doc: Document, spans: Iterable) -> list[Record]:
         if sp.type == "agency":
             before = compact(doc.text, max(sent.start, sp.start - CONTEXT), sp.start).text
             after = compact(doc.text, sp.end, min(sent.end, sp.end + CONTEXT)).text
-            if not agency_ok(text, before, after):
+            if not agency_ok(text, before, after, doc.region):
                 continue
             if sent.block not in block_text:
                 b = doc.blocks[sent.block]

@@ -144,23 +144,42 @@ def markdown(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import shutil
+    import tempfile
+    from pipeline.ner.build_data import CHECKED_DIR
     p = argparse.ArgumentParser(prog="python -m pipeline.ner.evaluate", description=__doc__.splitlines()[0])
-    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    p.add_argument("--gold", type=Path, action="append",
+                   help="folder of gold files (repeatable; default: /work/shared/gold and "
+                        "pipeline/ner/data/checked, then both together)")
     p.add_argument("--corpus", action="append", type=Path)
-    p.add_argument("--out", type=Path, default=Path("/tmp/govreport-ner-eval"))
+    p.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "govreport-ner-eval")
     p.add_argument("--model", type=Path, default=None)
     p.add_argument("--split", type=Path, default=DATA_DIR / "split.json")
-    p.add_argument("--markdown", type=Path, default=None)
-    p.add_argument("--json", type=Path, default=None)
+    p.add_argument("--markdown", type=Path, default=None, help="write the tables here")
+    p.add_argument("--json", type=Path, default=None, help="write the full reports here")
     args = p.parse_args(argv)
-    report = run_all(args.gold, args.corpus or DEFAULT_CORPORA, args.out, args.model, split_file=args.split)
-    table = markdown(report)
-    print("held-out gold documents:", ", ".join(report["docs"]))
-    print(table)
+    sets = [(str(g), g) for g in args.gold] if args.gold else [("gold", DEFAULT_GOLD), ("checked", CHECKED_DIR)]
+    if not args.gold:
+        merged = Path(args.out) / "_all_gold"
+        shutil.rmtree(merged, ignore_errors=True)
+        merged.mkdir(parents=True)
+        for _, folder in sets:
+            for f in Path(folder).glob("*.gold.json"):
+                shutil.copy(f, merged / f.name)
+        sets.append(("all held-out", merged))
+    parts, reports = [], {}
+    for label, folder in sets:
+        report = run_all(folder, args.corpus or DEFAULT_CORPORA, Path(args.out) / label.replace(" ", "_"),
+                         args.model, split_file=args.split)
+        reports[label] = report
+        parts.append(f"**{label}** ({len(report['docs'])} documents: {', '.join(report['docs'])})\n\n"
+                     + markdown(report))
+    text = "\n".join(parts)
+    print(text)
     if args.markdown:
-        args.markdown.write_text(table, encoding="utf-8")
+        args.markdown.write_text(text, encoding="utf-8")
     if args.json:
-        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
