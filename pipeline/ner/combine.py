@@ -22,7 +22,9 @@ record type (agency, case):
      tell from a word); a name with neither a place, a level word nor the stem of the
      report's own place (怀宁 in a 怀宁县 report) before its body needs a body of
      BARE_BODY_MIN characters (综合行政执法局 yes; 中央政府, 同级人大, 人民政协 are
-     references, not names);
+     references, not names) and must start where a word starts (after punctuation or a
+     function word of body_stops); a name followed by a count (疾病预防控制中心3439个)
+     names a kind of body, not one body;
    - case: ends in an ending of rules/cases.yaml (案, 一案, 专案, 系列案) that is not part
      of a word (案件, 方案, 立案, 本案, 该案: end_blockers, the before-list waived for a
      two-party name A诉B…案), holds at least two characters before the ending and does
@@ -40,6 +42,7 @@ Every record says who produced it: ``source`` = ``rule`` | ``model`` | ``both``.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Iterable
 
 from pipeline.document import Document, Record
@@ -51,6 +54,7 @@ OPENERS = "“‘（(《「【"
 CASE_END = "案"
 CONTEXT = 8                 # characters of sentence either side given to the checks
 BARE_BODY_MIN = 5           # a name with no place or level word before its body needs this much body
+_COUNTED = re.compile(r"[0-9０-９]+(?![0-9０-９]*[年月日])")
 
 
 # ------------------------------------------------------------ what the rule modules know
@@ -195,6 +199,11 @@ def is_generic(text: str, before: str = "") -> bool:
     return w["prefix_after"].match(text, len(level)) is not None
 
 
+def _word_starts_at(before: str, rest: str) -> bool:
+    from pipeline.segment import words
+    return any(a == len(before) for _, a, _ in words(before + rest))
+
+
 def balanced(text: str) -> bool:
     for o, c in PAIRS:
         if text.count(o) != text.count(c):
@@ -229,8 +238,15 @@ def agency_ok(text: str, before: str = "", after: str = "", region: dict | None 
     body = text[prefix:-len(head)]
     if not body:
         return not spec.get("needs_body")
-    if not prefix and len(body) < BARE_BODY_MIN:
-        return False
+    if not prefix:
+        if len(body) < BARE_BODY_MIN:
+            return False
+        # a bare name starts where a word starts (the project's jieba words), not inside
+        # one (未成年人|救助保护中心 read from 人)
+        if before and before[-1].isalpha() and not _word_starts_at(before, text + after):
+            return False
+    if _COUNTED.match(after):
+        return False                      # 疾病预防控制中心3439个: a kind of body, counted
     if body[0] in w["edges"] or body[-1] in w["edges"] or any(s in body for s in w["stops"]):
         return False
     if spec.get("center") and not any(k in body for k in w["center"]):
@@ -280,6 +296,9 @@ def _level_suffixes() -> tuple[str, ...]:
                         key=len, reverse=True))
 
 
+_LEVEL_KEY = {"district": "district", "city": "city", "province": "province"}
+
+
 def region_stems(region: dict | None) -> list[tuple[str, str]]:
     """(stem, full name) of the report's own district, city and province: 怀宁 for
     怀宁县, 温江 for 温江区 (a report often writes its own place without the level word)."""
@@ -303,8 +322,9 @@ def canonical(text: str, region: dict | None, context: str | None = None) -> str
     span by itself (the span's stem of the report's own place written out in full first:
     怀宁国土局 in a 怀宁县 report is read as 怀宁县国土局): when it reads the whole span as
     one name, that name's canonical form is taken; when it reads a name ending where the
-    span ends, the span's extra words are kept in front of it; otherwise the span stays
-    as written."""
+    span ends, the span's extra words are kept in front of it; otherwise a bare level word
+    is replaced by the report's own unit of that level (区市政市容委 in a 门头沟区 report:
+    门头沟区市政市容委), else the span stays as written."""
     ag = _agencies()
     fn = getattr(ag, "canonical_name", None)
     if fn is not None:
@@ -314,6 +334,10 @@ def canonical(text: str, region: dict | None, context: str | None = None) -> str
         if text.startswith(stem) and not text.startswith(full):
             readings.insert(0, full + text[len(stem):])
             break
+    level = level_at_start(text)
+    unit = (region or {}).get(_LEVEL_KEY.get(_agency_rules()["levels"].get(level or "", ""), ""))
+    if level and unit and unit.endswith(level):
+        readings.append(unit + text[len(level):])
     for reading in readings:
         found = ag.find_agencies(reading, region, context or "")
         for it in found:
@@ -322,7 +346,7 @@ def canonical(text: str, region: dict | None, context: str | None = None) -> str
     for it in ag.find_agencies(text, region, context or ""):
         if it["end"] == len(text):
             return text[: it["start"]] + it["canonical"]
-    return text
+    return readings[-1] if len(readings) > 1 and readings[-1] != text else text
 
 
 def parties(text: str) -> list[str]:

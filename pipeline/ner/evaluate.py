@@ -136,10 +136,12 @@ def markdown(report: dict) -> str:
         a = res["summary"]["agencies"]
         c = res["summary"]["cases"]
         st = res["summary"]["agencies_strict"]
-        rows.append(f"| {names.get(variant, variant)} | {a['P']:.3f} | {a['R']:.3f} | {a['F1']:.3f} "
-                    f"| {st.get('strict_F1', 0) or 0:.3f} | {a.get('canonical_acc', 0) or 0:.3f} "
+        def f(d, key, none="–"):
+            return none if (key == "P" and not d["pred"]) else f"{d.get(key) or 0:.3f}"
+        rows.append(f"| {names.get(variant, variant)} | {f(a, 'P')} | {f(a, 'R')} | {f(a, 'F1')} "
+                    f"| {f(st, 'strict_F1')} | {f(a, 'canonical_acc')} "
                     f"| {a['tp']} / {a['pred']} / {a['gold']} "
-                    f"| {c['P']:.3f} | {c['R']:.3f} | {c['F1']:.3f} | {c.get('strict_F1', 0) or 0:.3f} |")
+                    f"| {f(c, 'P')} | {f(c, 'R')} | {f(c, 'F1')} | {f(c, 'strict_F1')} |")
     return "\n".join(rows) + "\n"
 
 
