@@ -36,7 +36,7 @@ def clean_number(v):
     return v
 
 
-def document_json(doc: Document, rules_version: str) -> dict:
+def document_json(doc: Document, rules_version: str, model_version: str | None = None) -> dict:
     """The output object for one processed document (keys in a fixed order)."""
     from pipeline.sections import section_path_at
 
@@ -68,6 +68,7 @@ def document_json(doc: Document, rules_version: str) -> dict:
         "schema_version": SCHEMA_VERSION,
         "pipeline_version": __version__,
         "rules_version": rules_version,
+        "model_version": model_version,
         "document": {"source": doc.source, "format": doc.format, "encoding": doc.encoding,
                      "sha256": doc.sha256, "title": doc.title, "region": doc.region,
                      "year": doc.year, "text": doc.text},

@@ -54,7 +54,11 @@ def process_file(path: str | os.PathLike, *, use_model: bool = True) -> dict:
     """The output object (docs/OUTPUT.md) for one input file; InputError on bad input."""
     doc = read_document(path)
     process_document(doc, use_model=use_model)
-    return document_json(doc, rules_version())
+    model = None
+    if use_model:
+        from pipeline.ner import model_version
+        model = model_version()
+    return document_json(doc, rules_version(), model)
 
 
 def process_document(doc: Document, *, use_model: bool = True) -> Document:
