@@ -20,17 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def one_pass(files, use_model: bool) -> tuple[float, int, int]:
-    from pipeline.process import process_file
-    chars = records = 0
-    t0 = time.perf_counter()
-    for f in files:
-        out = process_file(f, use_model=use_model)
-        chars += len(out["document"]["text"])
-        records += len(out["records"])
-    return time.perf_counter() - t0, chars, records
-
-
 def model_share(files) -> dict:
     """Time spent in apply_model alone, and the sentences it read, over one pass."""
     import pipeline.ner as ner
@@ -67,8 +56,10 @@ def main() -> None:
     files = sorted(p for p in Path(args.corpus).iterdir()
                    if p.is_file() and p.suffix.lower() in (".txt", ".md", ".docx", ".pdf"))
 
+    from bench_throughput import bench               # the same timed pass as the throughput benchmark
+
     from pipeline.ner import load_model, model_version
-    from pipeline.process import warm_up
+    from pipeline.process import process_file, warm_up
     warm_up(use_model=False)
     t0 = time.perf_counter()
     load_model()
@@ -76,14 +67,9 @@ def main() -> None:
 
     runs = {}
     for mode, use_model in (("rules only (--no-model)", False), ("rules + model (default)", True)):
-        one_pass(files, use_model)                       # warm-up pass
-        best, chars, records = float("inf"), 0, 0
-        for _ in range(args.repeat):
-            s, chars, records = one_pass(files, use_model)
-            best = min(best, s)
-        runs[mode] = {"files": len(files), "chars": chars, "records": records,
-                      "seconds": round(best, 3), "chars_per_s": round(chars / best),
-                      "docs_per_s": round(len(files) / best, 2)}
+        for f in files:                                  # warm-up pass
+            process_file(f, use_model=use_model)
+        runs[mode] = bench(files, use_model, args.repeat)
     base, with_model = runs["rules only (--no-model)"], runs["rules + model (default)"]
     result = {
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
