@@ -138,3 +138,11 @@ def test_year_in_chinese_numerals_dates_a_body():
     s = "在一九四九年至一九五二年间，中央人民政府按照中国人民政治协商会议共同纲领的规定"
     assert pairs(s, None)[0] == ("中央人民政府", "中央人民政府")
     assert pairs("2020年，中央人民政府作出部署", None) == [("中央人民政府", "中华人民共和国国务院")]
+
+
+def test_level_word_after_a_joint_action_verb_starts_a_name():
+    # the seed's 区公安分局 sentence as reports phrase joint operations: the 同 of 会同 is
+    # not the 同 of 不同区县
+    assert pairs("会同区公安分局、区市场监管局开展专项行动。", TIANHE) == [
+        ("区公安分局", "广州市公安局天河区分局"), ("区市场监管局", "天河区市场监督管理局")]
+    assert pairs("在不同区县开展试点。", TIANHE) == []

@@ -38,7 +38,8 @@ _SCHEMA = {
         "levels": {"type": "object", "additionalProperties": {
             "enum": ["national", "province", "city", "district", "town"]}},
         "prefix_blockers": {"type": "object", "required": ["before", "after"],
-                            "properties": {"before": _STR_LIST, "after": _STR_LIST}},
+                            "properties": {"before": _STR_LIST, "after": _STR_LIST,
+                                           "openers": _STR_LIST}},
         "head_blockers": {"type": "object", "additionalProperties": {
             "type": "object", "properties": {"before": _STR_LIST, "after": _STR_LIST},
             "additionalProperties": False}},
@@ -85,6 +86,9 @@ _HEAD_RE = regex.compile(_alt(_HEADS))
 _LEVELS: dict[str, str] = _R["levels"]
 _LEVEL_WORDS = sorted(_LEVELS, key=len, reverse=True)
 _PB_BEFORE = sorted(_R["prefix_blockers"]["before"], key=len, reverse=True)
+# Words after which a level word does start a name, whatever their last character
+# (会同 + 区公安分局: the 同 of 会同 is not the 同 of 不同区).
+_PB_OPENERS = tuple(_R["prefix_blockers"].get("openers", []))
 _PB_AFTER_RE = regex.compile("(?:" + "|".join(_R["prefix_blockers"]["after"]) + ")")
 _HB = {}
 for _h, _b in _R["head_blockers"].items():
@@ -141,9 +145,10 @@ def _level_at(s: str, j: int) -> str | None:
             break
     else:
         return None
+    opened = any(j >= len(o) and s[j - len(o):j] == o for o in _PB_OPENERS)
     for b in _PB_BEFORE:
         # blocker words end with the level word's first char's predecessor: 全 + 市
-        if j >= len(b) and s[j - len(b):j] == b:
+        if not opened and j >= len(b) and s[j - len(b):j] == b:
             return None
     if _PB_AFTER_RE.match(s, j + len(w)):
         return None
