@@ -26,32 +26,38 @@ def rules_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=None)
-def _load(path: str, schema_key: str):
+def _parse(path: str):
     p = Path(path)
     if not p.is_file():
         raise RulesError(f"{p}: rules file missing")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        return yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise RulesError(f"{p}: not valid YAML: {e}".replace("\n", " ")) from None
-    schema = _SCHEMAS.get(schema_key)
+
+
+_SCHEMAS: dict[str, dict] = {}
+_VALIDATED: set[str] = set()
+
+
+def load(name: str, schema: dict | None = None):
+    """Load ``rules/<name>.yaml`` and validate it against ``schema``.
+
+    Parsing is cached apart from validation: a file first read without a schema (by a
+    module that reuses another's rules) is still validated when its owner passes one."""
     if schema is not None:
+        _SCHEMAS[name] = schema
+    path = str(rules_dir() / f"{name}.yaml")
+    data = _parse(path)
+    schema = _SCHEMAS.get(name)
+    if schema is not None and path not in _VALIDATED:
         try:
             jsonschema.validate(data, schema)
         except jsonschema.ValidationError as e:
             where = "/".join(str(x) for x in e.absolute_path) or "(top)"
-            raise RulesError(f"{p}: invalid at {where}: {e.message}") from None
+            raise RulesError(f"{path}: invalid at {where}: {e.message}") from None
+        _VALIDATED.add(path)
     return data
-
-
-_SCHEMAS: dict[str, dict] = {}
-
-
-def load(name: str, schema: dict | None = None):
-    """Load ``rules/<name>.yaml`` and validate it against ``schema``."""
-    if schema is not None:
-        _SCHEMAS[name] = schema
-    return _load(str(rules_dir() / f"{name}.yaml"), name)
 
 
 def rules_version() -> str:
