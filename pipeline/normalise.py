@@ -43,3 +43,15 @@ def clean_line(line: str) -> str:
 def clean_html_comments(text: str) -> str:
     """Drop multi-line HTML comments before a text is split into lines."""
     return re.sub(r"<!--.*?-->", "", text, flags=re.S)
+
+
+# Numbering markers that open a paragraph (一、 （一） 1. ① ——): a line starting with one
+# never continues the line before it, however the text was wrapped. Ingest modules add
+# their format's own openers (Markdown '#', a PDF's '注：').
+PARAGRAPH_MARKERS = (r"[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
+                     r"|\d+[、.．](?!\d)|[①-⑳]|——")
+
+
+def paragraph_start_pattern(*extra: str) -> re.Pattern:
+    """``^(?:markers|extra…)``: matches a line that opens a paragraph of its own."""
+    return re.compile("^(?:" + "|".join((PARAGRAPH_MARKERS, *extra)) + ")")

@@ -15,12 +15,12 @@ from collections import Counter
 import regex as re
 
 from pipeline.document import InputError
-from pipeline.normalise import clean_line
+from pipeline.normalise import clean_line, paragraph_start_pattern
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–_·\s]*\d{1,4}[-—–_·\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]?\s*[IVXLC]+\s*[-—–]?)$")
-_STARTS_STRUCTURE = re.compile(
-    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳]|——|注[:：\d])")
-_SENTENCE_END = "。！？；：!?;:"
+_STARTS_STRUCTURE = paragraph_start_pattern(r"注[:：\d]")
+# A full line ending in one of these still ends its paragraph.
+_PARAGRAPH_END = "。！？；"
 MARGIN = 0.08      # share of the page height treated as header/footer band
 
 
@@ -147,13 +147,13 @@ def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
             if (open_par and open_par[2] and not indented
                     and not _STARTS_STRUCTURE.match(text)):
                 open_par[0] += text
-                open_par[2] = full and text[-1] not in _SENTENCE_END[:4]
+                open_par[2] = full and text[-1] not in _PARAGRAPH_END
                 continue
             if open_par:
                 parts.append((open_par[0], open_par[1]))
             n_par += 1
             open_par = [text, {"page": p["number"], "paragraph": n_par},
-                        full and text[-1] not in _SENTENCE_END[:4]]
+                        full and text[-1] not in _PARAGRAPH_END]
     if open_par:
         parts.append((open_par[0], open_par[1]))
     return parts

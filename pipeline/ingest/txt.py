@@ -8,13 +8,12 @@ from __future__ import annotations
 import regex as re
 
 from pipeline.document import InputError
-from pipeline.normalise import clean_html_comments, clean_line
+from pipeline.normalise import clean_html_comments, clean_line, paragraph_start_pattern
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _SENTENCE_END = "。！？；：!?;:…”）)」』"
-_STARTS_STRUCTURE = re.compile(
-    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳]|——|#|\|)")
+_STARTS_STRUCTURE = paragraph_start_pattern(r"#", r"\|")
 
 
 # A text with no line breaks (one paragraph of thousands of characters) still shows its
