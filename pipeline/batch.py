@@ -135,15 +135,9 @@ def versions(use_model: bool) -> dict:
             "use_model": bool(use_model)}
 
 
-def _model_version():
-    try:
-        import pipeline.ner as ner
-    except ModuleNotFoundError as e:
-        if e.name and "pipeline.ner".startswith(e.name):
-            return None
-        raise
-    v = getattr(ner, "model_version", None) or getattr(ner, "MODEL_VERSION", None)
-    return v() if callable(v) else v
+def _model_version() -> str:
+    from pipeline.ner import model_version
+    return model_version()
 
 
 # --------------------------------------------------------------------------- worker side
