@@ -1,7 +1,7 @@
 """Sections: heading forms of GUIDE.md section 1 on real reports."""
 from pathlib import Path
 
-from pipeline.document import Block, Document
+from pipeline.document import Document
 from pipeline.ingest import assemble, read_document
 from pipeline.sections import find_sections, section_path_at
 

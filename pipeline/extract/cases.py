@@ -147,7 +147,7 @@ def _run_start(s: str, lo: int, i: int) -> int:
 def _split_parties(s: str, lo: int, hi: int, last: bool) -> list[str]:
     """Party names in s[lo:hi], separated by 、; when ``last`` the list runs into the
     description of the dispute, which is cut off."""
-    parts, i = [], lo
+    parts = []
     pieces = []
     depth, start = 0, lo
     for k in range(lo, hi):

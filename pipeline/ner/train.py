@@ -13,7 +13,6 @@ model.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
