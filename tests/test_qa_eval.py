@@ -450,3 +450,51 @@ def test_fixed_outputs_follow_the_output_schema():
     for path in sorted((DATA / "outputs").glob("*.json")):
         errors = [e.message for e in validator.iter_errors(json.loads(path.read_text(encoding="utf-8")))]
         assert errors == [], path.name
+
+
+# ---------------------------------------------------------------- following score.py's newer fields
+
+def test_period_status_and_table_recall_are_scored_on_keyed_gold_items():
+    # Hangzhou 2024 work report: a 2023 result and the 2024 target of the same metric
+    text = "全年地区生产总值增长5.6%。2024年经济社会发展主要预期目标：地区生产总值增长5.5%左右。"
+    g = gold(quantities=[gq("5.6%", 5.6, "%", "percent", "change", period="2023", status="actual"),
+                         gq("5.5%", 5.5, "%", "percent", "change", period="2024", status="target"),
+                         gq("左右", 1, "", optional=True)])
+    out = output(text, [rec(text, "5.6%", **qty(5.6, "%", "percent", "change"), period="2023", status="actual"),
+                        rec(text, "5.5%", **qty(5.5, "%", "percent", "change"), period="2023", status="actual")])
+    q = qaeval.summarise([qaeval.score_document(g, out)])["quantities"]
+    assert (q["period_acc"], q["status_acc"]) == (0.5, 0.5)
+    assert "table_recall" not in q                  # no gold figure is from a table
+    # gold files of earlier rounds have no period: nothing to score, no key
+    g_old = gold(quantities=[gq("5.6%", 5.6, "%", "percent", "change")])
+    assert "period_acc" not in qaeval.summarise([qaeval.score_document(g_old, out)])["quantities"]
+
+
+def test_table_cells_are_never_read_as_one_number():
+    # two cells of a Nanjing table row, '866.60' and '1.2', fold to '866.601.2'; the gold
+    # figure '1.2' is found at the start of its own cell, not inside '866.60'
+    text = "年末常住人口\t866.60\t1.2\n"
+    g = gold(quantities=[gq("866.60", 8666000, "人", table=True), gq("1.2", 1.2, "%", "percent", "change", table=True)])
+    out = output(text, [rec(text, "866.60", **qty(8666000, "人"))])
+    res = qaeval.score_document(g, out)
+    assert res["quantities"]["missing_in_text"] == 0
+    assert qaeval.summarise([res])["quantities"]["table_recall"] == 0.5
+
+
+def test_lists_a_gold_file_leaves_out_are_not_scored():
+    text = "（2016）最高法民再98号。区法院审结案件80件。"
+    g = {"doc": "doc.txt", "scope": None, "case_numbers": [{"text": "（2016）最高法民再98号"}]}
+    out = output(text, [rec(text, "80件", **qty(80, "件")),
+                        rec(text, "（2016）最高法民再98号", "case_number")])
+    res = qaeval.score_document(g, out)
+    assert set(res) == {"doc", "case_numbers"}
+    summary = qaeval.summarise([res])
+    assert list(summary) == ["case_numbers"] and summary["case_numbers"]["strict_F1"] == 1.0
+
+
+def test_cli_fails_when_no_output_belongs_to_a_gold_document(small_run, tmp_path, capsys):
+    gdir, _ = small_run
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    assert main(["eval", str(gdir), str(empty)]) == 2
+    assert "no output in" in capsys.readouterr().err

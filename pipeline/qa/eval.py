@@ -37,18 +37,23 @@ import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.qa import QAInputError, load_json, load_output_dir, split_list
 
 # gold list name -> record type
-LISTS = {"quantities": "quantity", "agencies": "agency", "cases": "case"}
-ALL_LISTS = ("quantities", "agencies", "cases", "sections")
+LISTS = {"quantities": "quantity", "agencies": "agency", "cases": "case",
+         "case_numbers": "case_number"}
+ALL_LISTS = ("quantities", "agencies", "cases", "case_numbers", "sections")
 _TYPE_NAMES = {"quantity": "quantities", "quantities": "quantities",
                "agency": "agencies", "agencies": "agencies",
                "case": "cases", "cases": "cases",
+               "case_number": "case_numbers", "case_numbers": "case_numbers",
                "section": "sections", "sections": "sections"}
 QUANTITY_ATTRIBUTES = ("kind", "role", "qualifier")
+# Scored only on the pairs whose gold item has the key (gold files of earlier rounds lack them).
+KEYED_ATTRIBUTES = ("period", "status")
 TITLE_END = ":：。"
 VALUE_TOLERANCE = 1e-3
 METRIC_MIN_F1 = 0.5
@@ -75,6 +80,13 @@ class FoldedText:
     text: str
     source: list[int]
 
+    @cached_property
+    def gaps(self) -> frozenset[int]:
+        """Folded positions that white space (or a dropped character) preceded in the
+        source: two table cells '1.0 2.0' fold to '1.02.0' but are two numbers."""
+        src = self.source
+        return frozenset(i for i in range(1, len(src)) if src[i] > src[i - 1] + 1)
+
     @classmethod
     def of(cls, text: str) -> "FoldedText":
         chars, source = [], []
@@ -91,15 +103,16 @@ class FoldedText:
         return bisect.bisect_left(self.source, offset)
 
 
-def find_item(text: str, item: str, start: int, end: int) -> int:
+def find_item(text: str, item: str, start: int, end: int, gaps=frozenset()) -> int:
     """First occurrence of ``item`` in text[start:end] that does not begin inside a
-    number; -1 when there is none."""
+    number (a number begins after white space in the source, ``gaps``); -1 when there
+    is none."""
     if not item:
         return -1
     pos = start
     while True:
         at = text.find(item, pos, end)
-        if at <= 0 or not item[0].isdigit():
+        if at <= 0 or not item[0].isdigit() or at in gaps:
             return at
         before = text[at - 1]
         if not (before.isdigit() or before == "."):
@@ -127,7 +140,7 @@ def locate(folded: FoldedText, items: list[dict], lo: int, hi: int) -> list[tupl
     pos = lo
     for item in items:
         t = fold(item.get("text"))
-        at = find_item(folded.text, t, pos, hi)
+        at = find_item(folded.text, t, pos, hi, folded.gaps)
         if at < 0:
             spans.append(None)
         else:
@@ -287,11 +300,24 @@ def score_list(name: str, folded: FoldedText, gold_items: list[dict],
             else:
                 good.append((gi, pi))
         res["tp"] = len(good)
+        res["table_n"] = sum(1 for g in golds if g.obj.get("table"))
+        res["table_tp"] = sum(1 for gi, _ in good if golds[gi].obj.get("table"))
         attr_errors = []
         for key in QUANTITY_ATTRIBUTES:
             right = 0
             for gi, pi in good:
                 gv, pv = golds[gi].obj.get(key), preds[pi].obj.get(key)
+                if same_attribute(gv, pv):
+                    right += 1
+                else:
+                    attr_errors.append({"text": golds[gi].obj.get("text"), "field": key, "gold": gv, "pred": pv})
+            res[key] = right
+        for key in KEYED_ATTRIBUTES:
+            keyed = [(gi, pi) for gi, pi in good if key in golds[gi].obj]
+            res[key + "_n"] = len(keyed)
+            right = 0
+            for gi, pi in keyed:
+                gv, pv = golds[gi].obj[key], preds[pi].obj.get(key)
                 if same_attribute(gv, pv):
                     right += 1
                 else:
@@ -352,11 +378,20 @@ def score_list(name: str, folded: FoldedText, gold_items: list[dict],
 def score_sections(folded: FoldedText, gold: dict, output: dict, lo: int, hi: int) -> dict:
     gold_titles = [fold_title(s.get("title")) for s in gold.get("sections", []) if not s.get("optional")]
     optional = {fold_title(s.get("title")) for s in gold.get("sections", []) if s.get("optional")}
-    pred_titles = [fold_title(s.get("title")) for s in output.get("sections", [])]
-    pred_titles = [t for t in pred_titles if t not in optional]
-    if gold.get("scope"):
-        # headings count only where their title is inside the annotated part
-        pred_titles = [t for t in pred_titles if t and folded.text.find(t, lo, hi) >= 0]
+    pred_titles = []
+    for s in output.get("sections", []):
+        t = fold_title(s.get("title"))
+        if not t or t in optional:
+            continue
+        if gold.get("scope"):
+            # a heading counts only where it stands inside the annotated part (where its
+            # title is, for an output without heading offsets)
+            if isinstance(s.get("start"), int):
+                if not lo <= folded.position(s["start"]) < hi:
+                    continue
+            elif folded.text.find(t, lo, hi) < 0:
+                continue
+        pred_titles.append(t)
     g, p = Counter(gold_titles), Counter(pred_titles)
     return {"gold": len(gold_titles), "pred": len(pred_titles), "tp": sum((g & p).values()),
             "misses": sorted((g - p).elements()), "false": sorted((p - g).elements())}
@@ -376,6 +411,8 @@ def score_document(gold: dict, output: dict | None, lists=ALL_LISTS) -> dict:
     lo, hi = bounds
     records = output.get("records") or []
     for name in lists:
+        if name not in gold:
+            continue                       # a list the gold file leaves out was not annotated
         if name == "sections":
             res[name] = score_sections(folded, gold, output, lo, hi)
         else:
@@ -391,18 +428,22 @@ def score_document(gold: dict, output: dict | None, lists=ALL_LISTS) -> dict:
 # ---------------------------------------------------------------- all documents
 
 _SUMMED = ("gold", "pred", "tp", "missing_in_text", "kind", "role", "qualifier", "section",
-           "metric", "metric_n", "canonical", "strict")
+           "metric", "metric_n", "period", "period_n", "status", "status_n", "table_n", "table_tp",
+           "canonical", "strict")
 
 
 def summarise(results: list[dict], lists=ALL_LISTS) -> dict:
     """Micro-averages: counts summed over documents, then P/R/F1 and attribute shares."""
     out = {}
     for name in lists:
+        scored = [res[name] for res in results if name in res]
+        if not scored:
+            continue                       # no gold file annotates this list
         t = Counter()
-        for res in results:
+        for d in scored:
             for k in _SUMMED:
-                if k in res[name]:
-                    t[k] += res[name][k]
+                if k in d:
+                    t[k] += d[k]
         p, r, f = prf(t["tp"], t["gold"], t["pred"])
         o = {"P": round(p, 4), "R": round(r, 4), "F1": round(f, 4),
              "gold": t["gold"], "pred": t["pred"], "tp": t["tp"]}
@@ -410,9 +451,14 @@ def summarise(results: list[dict], lists=ALL_LISTS) -> dict:
             for key in QUANTITY_ATTRIBUTES + ("section",):
                 o[key + "_acc"] = round(t[key] / t["tp"], 4)
             o["metric_acc"] = round(t["metric"] / t["metric_n"], 4) if t["metric_n"] else None
+            for key in KEYED_ATTRIBUTES:
+                if t[key + "_n"]:
+                    o[key + "_acc"] = round(t[key] / t[key + "_n"], 4)
+        if name == "quantities" and t["table_n"]:
+            o["table_recall"] = round(t["table_tp"] / t["table_n"], 4)
         if name == "agencies" and t["tp"]:
             o["canonical_acc"] = round(t["canonical"] / t["tp"], 4)
-        if name == "cases" and t["tp"]:
+        if name in ("cases", "case_numbers") and t["tp"]:
             o["strict_F1"] = round(prf(t["strict"], t["gold"], t["pred"])[2], 4)
         if t["missing_in_text"]:
             o["gold_not_in_text"] = t["missing_in_text"]
@@ -485,7 +531,7 @@ def parse_types(value: str | None) -> tuple[str, ...]:
     names = []
     for t in split_list(value):
         if t not in _TYPE_NAMES:
-            raise ValueError(f"unknown type {t!r} (choose from quantity, agency, case, section)")
+            raise ValueError(f"unknown type {t!r} (choose from quantity, agency, case, case_number, section)")
         if _TYPE_NAMES[t] not in names:
             names.append(_TYPE_NAMES[t])
     return tuple(n for n in ALL_LISTS if n in names)
@@ -505,31 +551,36 @@ def format_table(report: dict, lists, *, listing: bool = True) -> str:
     each document missed and found wrongly."""
     lines = []
     width = max([len("micro-average")] + [len(r["doc"]) for r in report["docs"]])
-    head = f"{'document':<{width}}  {'list':<10} {'P':>6} {'R':>6} {'F1':>6}  {'tp':>4} {'gold':>4} {'pred':>4}"
+    head = f"{'document':<{width}}  {'list':<12} {'P':>6} {'R':>6} {'F1':>6}  {'tp':>4} {'gold':>4} {'pred':>4}"
     lines += [head, "-" * len(head)]
 
     def row(doc, name, d):
-        return (f"{doc:<{width}}  {name:<10} {_pct(d['P'])} {_pct(d['R'])} {_pct(d['F1'])}"
+        return (f"{doc:<{width}}  {name:<12} {_pct(d['P'])} {_pct(d['R'])} {_pct(d['F1'])}"
                 f"  {d['tp']:>4} {d['gold']:>4} {d['pred']:>4}")
 
     for res in report["docs"]:
-        for i, name in enumerate(lists):
+        scored = [name for name in lists if name in res]
+        for i, name in enumerate(scored):
             lines.append(row(res["doc"] if i == 0 else "", name, res[name]))
     lines.append("-" * len(head))
     summary = report["summary"]
-    for i, name in enumerate(lists):
+    for i, name in enumerate(n for n in lists if n in summary):
         lines.append(row("micro-average" if i == 0 else "", name, summary[name]))
     extras = []
     q = summary.get("quantities", {})
     if "kind_acc" in q:
         extras.append("quantities (right pairs): " + ", ".join(
-            f"{k} {_pct(q.get(k + '_acc')).strip()}" for k in ("kind", "role", "qualifier", "section", "metric")))
+            f"{k} {_pct(q.get(k + '_acc')).strip()}"
+            for k in ("kind", "role", "qualifier", "section", "metric", "period", "status") if k + "_acc" in q))
+    if "table_recall" in q:
+        extras.append(f"quantities in tables: recall {_pct(q['table_recall']).strip()}")
     a = summary.get("agencies", {})
     if "canonical_acc" in a:
         extras.append(f"agencies: canonical {_pct(a['canonical_acc']).strip()}")
-    c = summary.get("cases", {})
-    if "strict_F1" in c:
-        extras.append(f"cases: strict F1 {_pct(c['strict_F1']).strip()}")
+    for name in ("cases", "case_numbers"):
+        c = summary.get(name, {})
+        if "strict_F1" in c:
+            extras.append(f"{name.replace('_', ' ')}: strict F1 {_pct(c['strict_F1']).strip()}")
     not_in_text = {n: d["gold_not_in_text"] for n, d in summary.items() if d.get("gold_not_in_text")}
     if not_in_text:
         extras.append("gold items not found in the output text: "
@@ -544,7 +595,7 @@ def format_table(report: dict, lists, *, listing: bool = True) -> str:
             block = []
             if res.get("warning"):
                 block.append(f"  ! {res['warning']}")
-            for name in lists:
+            for name in (n for n in lists if n in res):
                 d = res[name]
                 for kind, items in (("miss ", d.get("miss_details") or [{"text": t} for t in d["misses"]]),
                                     ("false", d.get("false_details") or [{"text": t} for t in d["false"]])):
@@ -568,7 +619,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("out_dir", metavar="OUTDIR")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--docs", metavar="A,B", help="score only these documents (file names, with or without suffix)")
-    p.add_argument("--types", metavar="T,U", help="score only these lists: quantity, agency, case, section")
+    p.add_argument("--types", metavar="T,U",
+                   help="score only these lists: quantity, agency, case, case_number, section")
     p.add_argument("--min-f1", metavar="F", dest="min_f1",
                    help="exit 1 when a micro-averaged F1 is below F (0-1); "
                         "'quantity=0.8,agency=0.6' sets it per list")
@@ -587,6 +639,11 @@ def run(args) -> int:
         return 2
     if not report["docs"]:
         print("govreport eval: no gold documents to score", file=sys.stderr)
+        return 2
+    if len(report["missing_outputs"]) == len(report["docs"]):
+        # nothing was compared: a wrong OUTDIR must not pass as a (zero) score
+        print(f"govreport eval: no output in {args.out_dir} belongs to a gold document "
+              f"(looked for <document>.json or document.source)", file=sys.stderr)
         return 2
     failed = check_thresholds(report["summary"], thresholds)
     if args.json:

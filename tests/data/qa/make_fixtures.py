@@ -40,6 +40,7 @@ DOCS = {
     "gov-work-report-hangzhou-2024.txt": "corpus/real/gov-work-report-hangzhou-2024.txt",
     "gov-work-report-changsha-2024.docx": "corpus/real/gov-work-report-changsha-2024.docx",
     "stats-communique-zhoukou-2023.pdf": "corpus/real/stats-communique-zhoukou-2023.pdf",
+    "stats-communique-nanjing-2021-2024.docx": "corpus/real/stats-communique-nanjing-2021-2024.docx",
 }
 QUALIFIERS = "约近超逾"
 
