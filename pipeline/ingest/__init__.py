@@ -12,7 +12,8 @@ from pathlib import Path
 from pipeline.document import Block, Document, InputError
 
 MAX_BYTES = int(os.environ.get("GOVREPORT_MAX_BYTES", 200 * 1024 * 1024))
-SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
+SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf",
+            ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
 def sniff_format(path: Path, head: bytes) -> str:
@@ -20,6 +21,9 @@ def sniff_format(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
+    from pipeline.ingest.html import looks_like_html
+    if looks_like_html(head):
+        return "html"
     suffix = SUFFIXES.get(path.suffix.lower())
     if suffix in ("pdf", "docx"):
         raise InputError(f"not a {suffix.upper()} file (content does not match the suffix)")
@@ -37,7 +41,7 @@ def read_document(path: str | os.PathLike) -> Document:
     if size > MAX_BYTES:
         raise InputError(f"file too large ({size} bytes; limit {MAX_BYTES}, set GOVREPORT_MAX_BYTES)")
     data = path.read_bytes()
-    fmt = sniff_format(path, data[:8])
+    fmt = sniff_format(path, data[:1024])
     sha = hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
         from pipeline.ingest.pdf import read_pdf
@@ -45,6 +49,9 @@ def read_document(path: str | os.PathLike) -> Document:
     elif fmt == "docx":
         from pipeline.ingest.docx import read_docx
         lines, encoding = read_docx(path), None
+    elif fmt == "html":
+        from pipeline.ingest.html import read_html
+        lines, encoding = read_html(data)
     else:
         from pipeline.ingest.txt import read_txt
         lines, encoding = read_txt(data, markdown=(fmt == "md"))
