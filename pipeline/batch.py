@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.ingest import SUFFIXES as _FORMAT_OF_SUFFIX
 from pipeline.output import dumps, output_name, write_atomic
 
-SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf")
+# What a folder walk picks up: the suffixes ingest knows (one list for both).
+SUFFIXES = tuple(_FORMAT_OF_SUFFIX)
 MANIFEST = "_run.json"
 JOURNAL = "_run.journal"
 LOCK = "_run.lock"
