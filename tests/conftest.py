@@ -39,6 +39,16 @@ def pg_url() -> str:
     service_unavailable("no PostgreSQL server: " + "; ".join(errors))
 
 
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """LibreOffice for .doc conversion (CI installs it; skipped without it elsewhere)."""
+    from pipeline.ingest.doc import INSTALL_HINT, converter
+    program = converter()
+    if program is None:
+        service_unavailable(f"LibreOffice is not installed ({INSTALL_HINT})")
+    return program
+
+
 @pytest.fixture
 def pg_schema(pg_url):
     """A schema of its own for one test, dropped afterwards."""

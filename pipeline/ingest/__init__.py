@@ -13,6 +13,7 @@ from pipeline.document import Block, Document, InputError
 
 MAX_BYTES = int(os.environ.get("GOVREPORT_MAX_BYTES", 200 * 1024 * 1024))
 SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf",
+            ".doc": "doc", ".wps": "doc", ".rtf": "doc",
             ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
@@ -21,11 +22,14 @@ def sniff_format(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
+    from pipeline.ingest.doc import OLE_MAGIC, RTF_MAGIC
     from pipeline.ingest.html import looks_like_html
+    if head.startswith((OLE_MAGIC, RTF_MAGIC)):
+        return "doc"
     if looks_like_html(head):
         return "html"
     suffix = SUFFIXES.get(path.suffix.lower())
-    if suffix in ("pdf", "docx"):
+    if suffix in ("pdf", "docx", "doc"):
         raise InputError(f"not a {suffix.upper()} file (content does not match the suffix)")
     return suffix or "txt"
 
@@ -49,6 +53,9 @@ def read_document(path: str | os.PathLike) -> Document:
     elif fmt == "docx":
         from pipeline.ingest.docx import read_docx
         lines, encoding = read_docx(path), None
+    elif fmt == "doc":
+        from pipeline.ingest.doc import read_doc
+        lines, encoding = read_doc(path), None
     elif fmt == "html":
         from pipeline.ingest.html import read_html
         lines, encoding = read_html(data)
