@@ -76,7 +76,19 @@ def make_record(doc_sha: str, text: str, rtype: str, start: int, end: int, field
 
 def quantity_fields(item: dict) -> dict:
     return {k: item.get(k) for k in ("value", "value_max", "unit", "kind", "role", "direction",
-                                       "qualifier", "metric")}
+                                       "qualifier", "metric", "period", "status")}
+
+
+def other_period(period: str | None, rnd: random.Random) -> str | None:
+    """A period an extractor gets wrong: the year before (a review read as the plan year),
+    a single year for a range, or none at all."""
+    if not period:
+        return str(2020 + rnd.randrange(5))
+    if "/" in period:
+        return period.split("/")[1][:4]
+    if rnd.random() < 0.5:
+        return None
+    return str(int(period[:4]) - 1) + period[4:]
 
 
 def build(shared: Path, doc: str, rel: str, seed: int) -> dict:
@@ -85,6 +97,9 @@ def build(shared: Path, doc: str, rel: str, seed: int) -> dict:
     raw = (shared / rel).read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     rnd = random.Random(seed)
+    # period/status errors draw from their own stream, so adding them left every other
+    # seeded error where it was
+    rnd_time = random.Random(1000 + seed)
     folded = FoldedText.of(text)
     lo, hi = scope_range(folded, gold.get("scope")) or (0, len(folded.text))
     records: list[dict] = []
@@ -158,6 +173,11 @@ def build(shared: Path, doc: str, rel: str, seed: int) -> dict:
             path = path[:-1]
         elif r < 0.24 and fields["metric"]:
             fields["metric"] = fields["metric"][:1] + "总量"
+        r = rnd_time.random()
+        if r < 0.08:
+            fields["period"] = other_period(fields["period"], rnd_time)
+        elif r < 0.12:
+            fields["status"] = "target" if fields["status"] != "target" else "actual"
         records.append(make_record(sha, text, "quantity", start, end, fields, path))
         if rnd.random() < 0.02:
             # a second record for the same number (e.g. rule and model disagreeing on
@@ -172,7 +192,8 @@ def build(shared: Path, doc: str, rel: str, seed: int) -> dict:
             records.append(make_record(sha, text, "quantity", m.start(), m.end(),
                                        {"value": int(m.group()[:4]), "value_max": None, "unit": "年",
                                         "kind": "duration", "role": "level", "direction": None,
-                                        "qualifier": None, "metric": None}, []))
+                                        "qualifier": None, "metric": None, "period": None,
+                                        "status": "actual"}, []))
             n += 1
         if n >= 3:
             break
