@@ -15,7 +15,8 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "output.schema.json"
 _COMMON = ("id", "type", "text", "start", "end", "sentence", "sentence_start", "sentence_end",
            "section_path", "section_id", "page", "paragraph", "source")
 _BY_TYPE = {
-    "quantity": ("value", "value_max", "unit", "kind", "role", "direction", "qualifier", "metric"),
+    "quantity": ("value", "value_max", "unit", "kind", "role", "direction", "qualifier", "metric",
+                 "period", "status", "table"),
     "agency": ("canonical",),
     "case": ("parties",),
 }

@@ -61,6 +61,26 @@ def process_file(path: str | os.PathLike, *, use_model: bool = True) -> dict:
     return document_json(doc, rules_version(), model)
 
 
+def _with_table_figures(doc: Document, records: list[Record]) -> list[Record]:
+    """Add the figures of the document's tables; a quantity the sentence rules read in a
+    cell the table stage also read gives way to the table's reading (it knows the header)."""
+    from pipeline.extract.tables import find_table_quantities
+
+    table_records = find_table_quantities(doc)
+    if not table_records:
+        return records
+    spans = sorted((r.start, r.end) for r in table_records)
+    import bisect
+    starts = [a for a, _ in spans]
+
+    def overlaps(r: Record) -> bool:
+        i = bisect.bisect_right(starts, r.end)
+        return any(a < r.end and r.start < b for a, b in spans[max(0, i - 2):i])
+
+    kept = [r for r in records if r.type != "quantity" or not overlaps(r)]
+    return kept + table_records
+
+
 def process_document(doc: Document, *, use_model: bool = True) -> Document:
     from pipeline.extract.agencies import find_agencies
     from pipeline.extract.cases import find_cases
@@ -107,6 +127,7 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
             context_cache[sent.block] = year + compact(doc.text, block.start, block.end).text
         add("agency", find_agencies(view.text, doc.region, context_cache[sent.block]), ("canonical",))
         add("case", find_cases(view.text), ("parties",))
+    records = _with_table_figures(doc, records)
     doc.records = records
     if use_model:
         from pipeline.ner import apply_model

@@ -1,0 +1,179 @@
+"""Figures in tables (GUIDE.md §2 "Figures in tables"), on real tables of the reports."""
+from pathlib import Path
+
+from pipeline.document import Document
+from pipeline.extract.tables import find_table_quantities, header_time, read_tables, read_unit
+from pipeline.ingest import assemble, read_document
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def doc_of(parts, year=None, fmt="docx"):
+    doc = Document(source="t", format=fmt, encoding=None, sha256="0" * 64)
+    assemble(doc, parts)
+    doc.year = year
+    return doc
+
+
+def cells(table, rows, paragraph=1):
+    """(text, attrs) parts of a table given as rows of cell texts (None: merged/empty)."""
+    out = []
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row, start=1):
+            if text:
+                out.append((text, {"kind": "table_cell", "paragraph": paragraph,
+                                   "table": table, "row": r, "col": c}))
+    return out
+
+
+def by_cell(doc):
+    return {(r.fields["table"]["row"], r.fields["table"]["col"]): r
+            for r in find_table_quantities(doc)}
+
+
+def test_read_unit_folds_the_multiplier():
+    assert read_unit("万吨") == (10000, "吨", "measure")
+    assert read_unit("亿元") == (100000000, "元", "money")
+    assert read_unit("万千瓦") == (10000, "千瓦", "measure")
+    assert read_unit("%") == (1, "%", "percent")
+    assert read_unit("万人次") == (10000, "人次", "count")
+    assert read_unit("万只（片、套）") == (10000, "只（片、套）", "count")
+    assert read_unit("载重吨") == (1, "载重吨", "measure")
+    assert read_unit("芯千米") == (1, "芯千米", "measure")
+    assert read_unit("元/吨") == (1, "元/吨", "money")
+    # not units: labels, years, words
+    assert read_unit("产品名称") is None
+    assert read_unit("2022年") is None
+    assert read_unit("合计") is None
+
+
+def test_header_time_reads_years_budget_and_comparisons():
+    assert header_time("2021年", 2022) == ("2021", None)
+    assert header_time("比上年增长（%）", 2022) == (None, None)       # the base, not the period
+    assert header_time("上年执行数", 2025) == ("2024", "actual")
+    assert header_time("本年预算数", 2025) == ("2025", "target")
+    assert header_time("2023年预计执行数", 2024) == ("2023", "estimate")
+    assert header_time("决算数", 2023) == (None, "actual")
+
+
+def test_unit_column_and_growth_header_docx_layout():
+    # 南京 2022 communiqué, 表2: a unit column (计量单位), the year and a growth column
+    parts = [("表2  2022年主要工业产品产量情况", {"paragraph": 1})] + cells(1, [
+        ["产品名称", "计量单位", "2022年", "比上年增长（%）"],
+        ["水泥", "吨", "6400703", "-12.5"],
+        ["汽车用发动机", "千瓦", "59321350", "-13.3"],
+        ["集成电路", "万块", "573771", "9.5"],
+        ["光电子器件", "万只（片、套）", "13574", "-35.6"],
+    ], paragraph=2)
+    doc = doc_of(parts, year=2024)
+    f = by_cell(doc)
+    assert set(f) == {(r, c) for r in (2, 3, 4, 5) for c in (3, 4)}   # no unit or label cells
+    cement = f[(2, 3)].fields
+    assert (cement["value"], cement["unit"], cement["kind"], cement["role"], cement["metric"],
+            cement["period"], cement["status"]) == (6400703, "吨", "measure", "level", "水泥",
+                                                    "2022", "actual")
+    growth = f[(2, 4)].fields
+    assert (growth["value"], growth["unit"], growth["role"], growth["direction"], growth["period"]) \
+        == (12.5, "%", "change", "down", "2022")
+    assert doc.text[f[(2, 4)].start:f[(2, 4)].end] == "-12.5"
+    assert f[(4, 3)].fields["value"] == 5737710000 and f[(4, 3)].fields["unit"] == "块"
+    assert f[(5, 3)].fields["unit"] == "只（片、套）" and f[(5, 4)].fields["direction"] == "down"
+    assert f[(4, 4)].fields["direction"] == "up"
+    assert cement["table"] == {"index": 1, "row": 2, "col": 3, "row_label": "水泥",
+                               "headers": ["2022年"], "caption": "表2  2022年主要工业产品产量情况"}
+
+
+def test_caption_unit_and_role_when_headers_only_name_years():
+    # 表1: the unit and the role are only in the caption; list markers and footnote marks
+    # are not part of the metric
+    parts = [("表1  2022年居民消费和商品零售价格涨跌幅度（单位：%）", {"paragraph": 1})] + cells(1, [
+        ["表1  2022年居民消费和商品零售价格涨跌幅度（单位：%）"],
+        ["指标名称", "2021年", "2022年"],
+        ["居民消费价格", "1.5", "2.2"],
+        ["三、居住[3]", "1.0", "0.8"],
+    ], paragraph=2)
+    f = by_cell(doc_of(parts, year=2024))
+    assert {k: (r.fields["value"], r.fields["unit"], r.fields["role"], r.fields["period"])
+            for k, r in f.items()} == {
+        (3, 2): (1.5, "%", "change", "2021"), (3, 3): (2.2, "%", "change", "2022"),
+        (4, 2): (1.0, "%", "change", "2021"), (4, 3): (0.8, "%", "change", "2022")}
+    assert f[(4, 2)].fields["metric"] == "居住"
+    assert f[(4, 2)].fields["table"]["row_label"] == "三、居住[3]"
+
+
+def test_header_unit_with_multiplier_and_no_year_in_caption():
+    # 表3 has no year of its own: it takes the year of the tables before it in the same
+    # yearly communiqué
+    parts = (cells(1, [["产品名称", "2022年"], ["水泥", "6400703"]])
+             + [("表3  按商品分类限额以上批发零售企业消费品零售情况", {"paragraph": 3})]
+             + cells(2, [["指标", "绝对值（亿元）", "比上年增长（%）"],
+                         ["粮油、食品类", "457.51", "-22.7"]], paragraph=4))
+    parts.insert(0, ("表2  2022年主要工业产品产量情况（单位：吨）", {"paragraph": 1}))
+    f = {(r.fields["table"]["index"], r.fields["table"]["col"]): r.fields
+         for r in find_table_quantities(doc_of(parts, year=2024))}
+    assert (f[(2, 2)]["value"], f[(2, 2)]["unit"], f[(2, 2)]["kind"], f[(2, 2)]["period"]) == \
+        (45751000000, "元", "money", "2022")
+    assert f[(2, 3)]["role"] == "change" and f[(2, 3)]["value"] == 22.7
+
+
+def test_not_quantities_codes_row_numbers_dashes():
+    parts = [("单位：万元", {"paragraph": 1})] + cells(1, [
+        ["序号", "科目编码", "项目", "预算数"],
+        ["1", "201", "一般公共服务支出", "1,234.50"],
+        ["2", "2010101", "行政运行", "—"],
+        ["3", "208", "社会保障和就业支出", "56"],
+    ], paragraph=2)
+    f = by_cell(doc_of(parts, year=2025))
+    assert set(f) == {(2, 4), (4, 4)}
+    assert f[(2, 4)].fields["value"] == 12345000 and f[(2, 4)].fields["unit"] == "元"
+    assert f[(2, 4)].fields["metric"] == "一般公共服务支出"
+    assert f[(2, 4)].fields["status"] == "target" and f[(2, 4)].fields["period"] == "2025"
+
+
+def test_two_sided_budget_table_takes_the_label_of_its_half():
+    parts = [("2025年部门收支预算总表", {"paragraph": 1}), ("单位：万元", {"paragraph": 2})] + cells(1, [
+        ["收入", None, "支出", None],
+        ["项目", "预算数", "项目", "预算数"],
+        ["一、财政拨款收入", "8,830.95", "一、一般公共服务支出", "8,523.10"],
+        ["二、事业收入", "12.00", "二、社会保障和就业支出", "307.85"],
+    ], paragraph=3)
+    f = by_cell(doc_of(parts, year=2025))
+    assert f[(3, 2)].fields["metric"] == "财政拨款收入"
+    assert f[(3, 4)].fields["metric"] == "一般公共服务支出"
+    assert f[(3, 4)].fields["value"] == 85231000 and f[(3, 4)].fields["status"] == "target"
+    assert f[(3, 4)].fields["table"]["headers"] == ["支出", "预算数"]
+
+
+def test_markdown_pipe_table_with_unit_in_header(tmp_path):
+    md = ("# 2023年统计公报\n\n表1 2023年主要指标\n\n"
+          "| 指标 | 2023年（亿元） | 比上年增长（%） |\n|---|---|---|\n"
+          "| 地区生产总值 | 5,482.10 | 4.5 |\n| #第一产业 | 160.3 | -1.2 |\n")
+    p = tmp_path / "t.md"
+    p.write_text(md, encoding="utf-8")
+    doc = read_document(p)
+    doc.year = 2023
+    (table,) = read_tables(doc)
+    assert table.text(2, 1) == "地区生产总值"
+    recs = find_table_quantities(doc)
+    got = [(doc.text[r.start:r.end], r.fields["value"], r.fields["unit"], r.fields["role"],
+            r.fields["direction"], r.fields["metric"], r.fields["period"]) for r in recs]
+    assert got == [("5,482.10", 548210000000, "元", "level", None, "地区生产总值", "2023"),
+                   ("4.5", 4.5, "%", "change", "up", "地区生产总值", "2023"),
+                   ("160.3", 16030000000, "元", "level", None, "第一产业", "2023"),
+                   ("-1.2", 1.2, "%", "change", "down", "第一产业", "2023")]
+
+
+def test_nanjing_docx_tables_end_to_end():
+    from pipeline.process import process_document
+    doc = read_document(CORPUS / "stats-communique-nanjing-2021-2024.docx")
+    process_document(doc, use_model=False)
+    tab = [r for r in doc.records if r.fields.get("table")]
+    # 18 tables; every figure cell of table 2 (2022 industrial products) is a record
+    assert {r.fields["table"]["index"] for r in tab} == set(range(1, 19))
+    t2 = [r for r in tab if r.fields["table"]["index"] == 2]
+    assert len(t2) == 40
+    boats = next(r.fields for r in t2 if r.fields["metric"] == "民用钢质船舶" and r.fields["role"] == "level")
+    assert (boats["value"], boats["unit"]) == (536400, "载重吨")
+    # no quantity record overlaps another (the sentence rules give way in table cells)
+    spans = sorted((r.start, r.end) for r in doc.records if r.type == "quantity")
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
