@@ -32,6 +32,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.ingest import SUFFIXES as _FORMAT_OF_SUFFIX
 from pipeline.output import dumps, output_name, write_atomic
+from pipeline.paths import shown
 
 # What a folder walk picks up: the suffixes ingest knows (one list for both).
 SUFFIXES = tuple(_FORMAT_OF_SUFFIX)
@@ -42,6 +43,9 @@ MANIFEST_VERSION = 1
 SAVE_EVERY_S = 2.0          # how often the manifest is rewritten during a run
 POLL_S = 0.5                # how often a waiting run looks for Ctrl-C / SIGTERM
 MAX_STRIKES = 2             # a document in flight when a worker died this often is failed
+CLOSE_GRACE_S = 10.0        # at the end of a run, how long idle workers get to exit by themselves
+DEFAULT_TIMEOUT_S = 300.0   # per document (--timeout); the slowest real report takes a few seconds
+HUNG_GRACE_S = 30.0         # past its time budget, how long a worker may stay silent before it is killed
 
 
 # --------------------------------------------------------------------------- inputs
@@ -163,18 +167,76 @@ def _ensure_warm(use_model: bool) -> str | None:
         return _warm_state[use_model]
 
 
-def init_worker(use_model: bool) -> None:
+def init_worker(use_model: bool, parent_pid: int | None = None) -> None:
     """Process-pool initializer. Ctrl-C goes to the whole process group; the parent
-    handles it and stops the workers, so they ignore it instead of printing tracebacks."""
+    handles it and stops the workers, so they ignore it instead of printing tracebacks.
+    SIGTERM is the parent's way to stop a worker: the handler forked from the parent
+    only sets a flag, so it goes back to the default (exit at once). A worker must not
+    outlive its parent (an orphan would keep working for nobody), and must not hold the
+    parent's ``_run.lock``: an inherited descriptor keeps the lock taken after the
+    parent is gone, and every rerun would be refused."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _release_inherited_lock()
+    if parent_pid is not None:
+        _die_with_parent(parent_pid)
     _ensure_warm(use_model)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: the kernel sends SIGKILL when the parent dies. Elsewhere (or if prctl is
+    missing) a thread watches the parent's pid. Either way, a parent that died before
+    this ran is caught by the pid check."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    if not armed:
+        def watch():
+            while os.getppid() == parent_pid:
+                time.sleep(1.0)
+            os._exit(1)
+        threading.Thread(target=watch, name="govreport-parent-watch", daemon=True).start()
 
 
 def _one_line(msg: str) -> str:
     return " ".join(str(msg).split()) or "unknown error"
 
 
-def _run_core(path: str, use_model: bool) -> tuple[dict | None, dict]:
+class DocumentTimeout(BaseException):
+    """Raised in a worker when a document runs past its time budget. A BaseException so
+    that no ``except Exception`` on the way (a reader's fallback) swallows it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """SIGALRM after ``seconds`` raises DocumentTimeout in this thread. Only the main
+    thread gets signals: in a thread (a Dask worker) the budget is not enforced here."""
+    if (not seconds or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise DocumentTimeout
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _run_core(path: str, use_model: bool, timeout: float | None = None) -> tuple[dict | None, dict]:
     t0 = time.perf_counter()
     res: dict = {"status": "ok", "error": None, "pid": os.getpid()}
     failed = _ensure_warm(use_model)
@@ -185,7 +247,12 @@ def _run_core(path: str, use_model: bool) -> tuple[dict | None, dict]:
         from pipeline.document import InputError
         from pipeline.process import process_file
         try:
-            obj = process_file(path, use_model=use_model)
+            with _time_limit(timeout):
+                obj = process_file(path, use_model=use_model)
+        except DocumentTimeout:
+            obj = None
+            res.update(status="error", error=f"took longer than {timeout:g} s (--timeout); "
+                                             f"not extracted")
         except InputError as e:
             res.update(status="error", error=_one_line(str(e)))
         except MemoryError:
@@ -207,9 +274,10 @@ def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def process_to_file(input_path: str, output_path: str, use_model: bool) -> dict:
+def process_to_file(input_path: str, output_path: str, use_model: bool,
+                    timeout: float | None = None) -> dict:
     """The per-document function: process one input and write its output atomically."""
-    obj, res = _run_core(input_path, use_model)
+    obj, res = _run_core(input_path, use_model, timeout)
     if obj is not None:
         text = dumps(obj)
         try:
@@ -221,14 +289,14 @@ def process_to_file(input_path: str, output_path: str, use_model: bool) -> dict:
     return res
 
 
-def process_bytes(file_name: str, data: bytes, use_model: bool) -> dict:
+def process_bytes(file_name: str, data: bytes, use_model: bool, timeout: float | None = None) -> dict:
     """Like :func:`process_to_file` for a worker that cannot see the input or the output
     folder: the input comes as bytes, the output JSON goes back in ``res["json"]``."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="govreport-") as tmp:
         path = Path(tmp) / file_name      # the core names the document after the file
         path.write_bytes(data)
-        obj, res = _run_core(str(path), use_model)
+        obj, res = _run_core(str(path), use_model, timeout)
     if obj is not None:
         res["json"] = dumps(obj)
     res["peak_rss_kb"] = _peak_rss_kb()
@@ -240,15 +308,19 @@ def process_bytes(file_name: str, data: bytes, use_model: bool) -> dict:
 class _Inline:
     """Runs each document in this process (``--jobs 0``): for debugging and tests."""
 
-    def __init__(self, use_model: bool):
+    restartable = False
+
+    def __init__(self, use_model: bool, timeout: float | None = None):
         self.use_model = use_model
+        self.timeout = timeout
         self.limit = 1
 
     def submit(self, task: Task, outdir: Path):
         from concurrent.futures import Future
         fut: Future = Future()
         try:
-            fut.set_result(process_to_file(str(task.input), str(outdir / task.name), self.use_model))
+            fut.set_result(process_to_file(str(task.input), str(outdir / task.name), self.use_model,
+                                           self.timeout))
         except BaseException as e:
             fut.set_exception(e)
         return fut
@@ -269,20 +341,23 @@ class _Inline:
 class _Local:
     """A pool of worker processes, each warmed up once by :func:`init_worker`."""
 
-    def __init__(self, jobs: int, use_model: bool):
+    restartable = True                     # a hung worker can be killed and replaced
+
+    def __init__(self, jobs: int, use_model: bool, timeout: float | None = None):
         self.jobs = jobs
         self.use_model = use_model
+        self.timeout = timeout
         self.limit = jobs * 2              # a few queued per worker, not the whole batch
         self._start()
 
     def _start(self):
         from concurrent.futures import ProcessPoolExecutor
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker,
-                                        initargs=(self.use_model,))
+                                        initargs=(self.use_model, os.getpid()))
 
     def submit(self, task: Task, outdir: Path):
         return self.pool.submit(process_to_file, str(task.input), str(outdir / task.name),
-                                self.use_model)
+                                self.use_model, self.timeout)
 
     def wait(self, futures, timeout: float):
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -297,19 +372,43 @@ class _Local:
         self._start()
 
     def close(self, kill: bool = False):
+        """Bounded either way: workers that have not exited after a grace period (a worker
+        stuck in a long document, or hung) are terminated, then killed."""
+        procs = list((getattr(self.pool, "_processes", None) or {}).values())
         if kill:
             # Workers may be busy with a long document; an interrupted run stops now.
             # A worker killed in the middle of write_atomic leaves only a temp file.
-            procs = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
-            for p in procs:
-                with contextlib.suppress(Exception):
-                    p.terminate()
-            for p in procs:
-                with contextlib.suppress(Exception):
-                    p.join(5)
+            _stop_processes(procs, grace=0.0)
         else:
-            self.pool.shutdown(wait=True)
+            self.pool.shutdown(wait=False)
+            _stop_processes(procs, grace=CLOSE_GRACE_S)
+
+
+def _stop_processes(procs, grace: float) -> None:
+    """Wait up to ``grace`` seconds for the processes to exit, then SIGTERM, then SIGKILL."""
+    deadline = time.monotonic() + grace
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.join(max(0.0, deadline - time.monotonic()))
+    for step in ("terminate", "kill"):
+        alive = [p for p in procs if _alive(p)]
+        if not alive:
+            return
+        for p in alive:
+            with contextlib.suppress(Exception):
+                getattr(p, step)()
+        deadline = time.monotonic() + 2.0
+        for p in alive:
+            with contextlib.suppress(Exception):
+                p.join(max(0.0, deadline - time.monotonic()))
+
+
+def _alive(p) -> bool:
+    try:
+        return p.is_alive()
+    except Exception:
+        return False
 
 
 class _Dask:
@@ -317,10 +416,13 @@ class _Dask:
     (the default) workers read the inputs and write the outputs at the same paths as this
     machine; with ``ship=True`` the input bytes go to the worker and the JSON comes back."""
 
-    def __init__(self, scheduler: str, use_model: bool, ship: bool):
+    restartable = False
+
+    def __init__(self, scheduler: str, use_model: bool, ship: bool, timeout: float | None = None):
         from distributed import Client
         self.client = Client(scheduler)
         self.use_model = use_model
+        self.timeout = timeout
         self.ship = ship
         workers = self.client.scheduler_info().get("workers", {})
         threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
@@ -329,9 +431,10 @@ class _Dask:
     def submit(self, task: Task, outdir: Path):
         if self.ship:
             return self.client.submit(process_bytes, task.input.name, task.input.read_bytes(),
-                                      self.use_model, pure=False)
+                                      self.use_model, self.timeout, pure=False)
         return self.client.submit(process_to_file, str(task.input.resolve()),
-                                  str((outdir / task.name).resolve()), self.use_model, pure=False)
+                                  str((outdir / task.name).resolve()), self.use_model, self.timeout,
+                                  pure=False)
 
     def wait(self, futures, timeout: float):
         from distributed import wait
@@ -412,6 +515,18 @@ class Manifest:
             self._journal = None
 
 
+_held_lock_fds: set[int] = set()       # this process's _run.lock descriptors (see init_worker)
+
+
+def _release_inherited_lock() -> None:
+    """In a forked worker: close the copies of the parent's lock descriptors. The lock
+    stays with the parent (it still holds its own copy)."""
+    for fd in list(_held_lock_fds):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held_lock_fds.clear()
+
+
 @contextlib.contextmanager
 def _outdir_lock(outdir: Path):
     try:
@@ -419,12 +534,21 @@ def _outdir_lock(outdir: Path):
     except ImportError:                     # no advisory locks here: go on without
         yield
         return
-    with open(outdir / LOCK, "a") as f:
+    try:
+        f = open(outdir / LOCK, "a")
+    except OSError as e:
+        raise BatchError(f"{shown(outdir)}: cannot write to the output folder: "
+                         f"{e.strerror or e}") from None
+    with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise BatchError(f"{outdir}: another govreport extract is writing to this folder") from None
-        yield
+            raise BatchError(f"{shown(outdir)}: another govreport extract is writing to this folder") from None
+        _held_lock_fds.add(f.fileno())
+        try:
+            yield
+        finally:
+            _held_lock_fds.discard(f.fileno())
 
 
 def _remove_stale_temp_files(outdir: Path) -> None:
@@ -464,12 +588,12 @@ class Progress:
         self.errors += status == "error"
         self.skipped += status == "skipped"
         if status == "error":
-            self.message(f"govreport: error: {entry['input']}: {entry['error']}")
+            self.message(f"govreport: error: {shown(entry['input'])}: {shown(entry['error'])}")
         elif self.mode == "log":
             what = f"{entry.get('records') or 0} records"
             if status == "ok":
                 what += f", {entry.get('seconds') or 0:.2f} s"
-            self._write(f"[{self.done}/{self.total}] {status:7s} {entry['input']} ({what})\n")
+            self._write(f"[{self.done}/{self.total}] {status:7s} {shown(entry['input'])} ({what})\n")
         self._draw()
 
     def message(self, line: str) -> None:
@@ -615,7 +739,8 @@ def _entry(task: Task, key: dict, res: dict) -> dict:
 def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = True,
               jobs: int | None = None, force: bool = False, executor: str = "local",
               scheduler: str | None = None, ship: bool = False,
-              progress: str = "auto", stream=None) -> Summary:
+              progress: str = "auto", stream=None,
+              timeout: float | None = DEFAULT_TIMEOUT_S) -> Summary:
     """Extract every input under ``paths`` into ``outdir``; see the module docstring."""
     outdir = Path(outdir)
     try:
@@ -633,7 +758,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
             "tool": f"govreport {__version__} extract", "state": "running", "started": _now(),
             "finished": None, "versions": key,
             "options": {"executor": executor, "jobs": jobs if executor == "local" else None,
-                        "force": force, "use_model": use_model},
+                        "force": force, "use_model": use_model, "timeout": timeout or None},
             "inputs_not_found": [],
         })
         summary = Summary()
@@ -667,7 +792,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
                 finish(entry)
             manifest.save()
             if todo:
-                pool = _make_executor(executor, jobs, use_model, scheduler, ship)
+                pool = _make_executor(executor, jobs, use_model, scheduler, ship, timeout or None)
                 _drive(pool, todo, outdir, key, finish)
             manifest.data["state"] = "finished"
         except KeyboardInterrupt:
@@ -697,14 +822,15 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
     return summary
 
 
-def _make_executor(kind: str, jobs: int, use_model: bool, scheduler: str | None, ship: bool):
+def _make_executor(kind: str, jobs: int, use_model: bool, scheduler: str | None, ship: bool,
+                   timeout: float | None = None):
     if kind == "dask":
         if not scheduler:
             raise BatchError("--executor dask needs --scheduler ADDRESS")
-        return _Dask(scheduler, use_model, ship)
+        return _Dask(scheduler, use_model, ship, timeout)
     if jobs <= 0:
-        return _Inline(use_model)
-    return _Local(jobs, use_model)
+        return _Inline(use_model, timeout)
+    return _Local(jobs, use_model, timeout)
 
 
 def _check_made_with(res: dict, key: dict) -> None:
@@ -731,6 +857,7 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
     queue = deque(todo)
     suspects: deque[Task] = deque()
     in_flight: dict = {}
+    submitted: dict = {}                    # future -> when it was handed to the executor
     while queue or suspects or in_flight:
         _check_stop()
         isolate = bool(suspects) or any(t.strikes for t in in_flight.values())
@@ -738,12 +865,15 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
         source = suspects if suspects else queue
         while source and len(in_flight) < limit:
             task = source.popleft()
-            in_flight[pool.submit(task, outdir)] = task
+            fut = pool.submit(task, outdir)
+            in_flight[fut] = task
+            submitted[fut] = time.monotonic()
         if not in_flight:
             continue
         broken = False
         for fut in pool.wait(in_flight, POLL_S):
             task = in_flight.pop(fut)
+            submitted.pop(fut, None)
             try:
                 res = fut.result()
             except Exception as e:
@@ -767,12 +897,34 @@ def _drive(pool, todo: list[Task], outdir: Path, key: dict, finish) -> None:
                 except OSError as e:
                     res.update(status="error", error=_one_line(f"cannot write: {e.strerror or e}"))
             finish(_entry(task, key, res), res)
-        if broken:
+        hung = not broken and _hung(pool, in_flight, submitted)
+        if hung:
+            # A worker that ignores its time budget (stuck in C code, or hung): kill the
+            # pool. Alone in the pool a second time, the document is failed.
+            for fut, task in list(in_flight.items()):
+                if task.strikes + 1 >= MAX_STRIKES and len(in_flight) == 1:
+                    in_flight.pop(fut)
+                    finish(_entry(task, key, {
+                        "status": "error",
+                        "error": f"no result after {pool.timeout + HUNG_GRACE_S:g} s "
+                                 f"(--timeout {pool.timeout:g}); the worker was stopped"}), None)
+        if broken or hung:
             for fut, task in list(in_flight.items()):   # all of them fail with the pool
                 task.strikes += 1
                 suspects.append(task)
             in_flight.clear()
+            submitted.clear()
             pool.restart()
+
+
+def _hung(pool, in_flight: dict, submitted: dict) -> bool:
+    """A document in flight for longer than its budget allows, however long it queued:
+    each worker holds at most ``pool.limit / jobs`` documents (1 when isolating)."""
+    if not pool.restartable or not pool.timeout or not in_flight:
+        return False
+    depth = 1 if len(in_flight) == 1 else max(1, pool.limit // max(1, pool.jobs)) + 1
+    oldest = min(submitted[f] for f in in_flight)
+    return time.monotonic() - oldest > depth * pool.timeout + HUNG_GRACE_S
 
 
 # --------------------------------------------------------------------------- CLI
@@ -800,6 +952,9 @@ def add_parser(sub) -> None:
     p.add_argument("--ship", action="store_true",
                    help="with --executor dask: send input bytes to the workers and the JSON back "
                         "here, for clusters that do not share this file system")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
+                   help=f"time budget per document (default {DEFAULT_TIMEOUT_S:g}); a document "
+                        f"past it fails with its own error and the batch goes on; 0: no limit")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), default="auto",
                    help="progress display on stderr (auto: a bar on a terminal, log lines otherwise; "
                         "none: errors and the summary only)")
@@ -810,13 +965,16 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 0:
         print("govreport: error: --jobs must be 0 or more", file=sys.stderr)
         return 2
+    if args.timeout < 0:
+        print("govreport: error: --timeout must be 0 or more", file=sys.stderr)
+        return 2
     if args.executor == "dask" and not args.scheduler:
         print("govreport: error: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
     try:
         summary = run_batch(args.paths, args.outdir, use_model=not args.no_model, jobs=args.jobs,
                             force=args.force, executor=args.executor, scheduler=args.scheduler,
-                            ship=args.ship, progress=args.progress)
+                            ship=args.ship, progress=args.progress, timeout=args.timeout)
     except BatchError as e:
         print(f"govreport: error: {e}", file=sys.stderr)
         return 1

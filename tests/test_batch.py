@@ -430,3 +430,98 @@ def test_dask_executor_gives_the_same_outputs_and_manifest(tmp_path, ship):
     assert m["options"]["executor"] == "dask"
     strip = lambda d: {k: (v["status"], v["records"], v["error"]) for k, v in d["documents"].items()}
     assert strip(m) == strip(manifest_of(local))
+
+
+# ------------------------------------------------------------------ workers and the parent
+
+FAKE_CLI = ("import sys; sys.path.insert(0, sys.argv.pop(1)); import fake_core; fake_core.install(); "
+            "from pipeline.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+def _start_fake(src: Path, outdir: Path, delay: float, jobs: int = 2) -> subprocess.Popen:
+    """``govreport extract`` in a subprocess with the stand-in core, each document taking
+    ``delay`` seconds (so the workers are busy when the test strikes)."""
+    env = {**os.environ, "FAKE_CORE_DELAY": str(delay)}
+    return subprocess.Popen(
+        [sys.executable, "-c", FAKE_CLI, str(ROOT / "tests" / "data" / "batch"), "extract",
+         str(src), "-o", str(outdir), "--no-model", "--jobs", str(jobs), "--progress", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+
+
+def _busy_workers(proc: subprocess.Popen, outdir: Path, n: int) -> list:
+    """The parent's ``n`` worker processes, once the run has handed them documents."""
+    import psutil
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("the run ended early: " + proc.stderr.read().decode())
+        kids = psutil.Process(proc.pid).children()
+        if len(kids) >= n and (outdir / "_run.json").exists():
+            time.sleep(1.5)                 # warmed up and into their first document
+            return psutil.Process(proc.pid).children()
+        time.sleep(0.05)
+    pytest.fail("the workers never started")
+
+
+def test_workers_die_with_a_killed_parent_and_the_rerun_is_not_locked_out(tmp_path):
+    import psutil
+    src = tmp_path / "in"
+    varied_copies(src, 4)
+    outdir = tmp_path / "out"
+    proc = _start_fake(src, outdir, delay=60)
+    workers = _busy_workers(proc, outdir, 2)
+    os.kill(proc.pid, signal.SIGKILL)            # the parent alone, as an OOM killer would
+    proc.wait(10)
+    proc.stderr.close()
+    gone, alive = psutil.wait_procs(workers, timeout=5)
+    assert not alive, f"workers outlived their parent: {[p.pid for p in alive]}"
+    rerun = _start_fake(src, outdir, delay=0)
+    _, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err.decode()
+    assert manifest_of(outdir)["summary"]["ok"] == 4
+
+
+def test_sigterm_stops_the_run_at_once_while_workers_are_busy(tmp_path):
+    import psutil
+    src = tmp_path / "in"
+    varied_copies(src, 4)
+    outdir = tmp_path / "out"
+    proc = _start_fake(src, outdir, delay=120)
+    workers = _busy_workers(proc, outdir, 2)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 130
+    assert time.monotonic() - t0 < 5
+    proc.stderr.close()
+    gone, alive = psutil.wait_procs(workers, timeout=2)
+    assert not alive
+    assert manifest_of(outdir)["state"] == "interrupted"
+
+
+def test_a_document_past_its_time_budget_fails_alone(tmp_path, fake_core, monkeypatch, capsys):
+    monkeypatch.setenv("FAKE_CORE_DELAY", "30")
+    src = tmp_path / "in"
+    varied_copies(src, 2)
+    t0 = time.monotonic()
+    assert main(["extract", str(src), "-o", str(tmp_path / "out"), "--jobs", "2",
+                 "--progress", "none", "--timeout", "0.5"]) == 1
+    assert time.monotonic() - t0 < 20
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all("took longer than 0.5 s (--timeout)" in line for line in err[:2])
+    assert manifest_of(tmp_path / "out")["options"]["timeout"] == 0.5
+
+
+def test_a_worker_deaf_to_its_time_budget_is_killed_and_the_batch_goes_on(tmp_path, fake_core,
+                                                                            monkeypatch):
+    monkeypatch.setattr(batch, "HUNG_GRACE_S", 1.0)
+    src = tmp_path / "in"
+    varied_copies(src, 3)
+    shutil.copy(src / "copy-001.txt", src / "hang-me.txt")
+    outdir = tmp_path / "out"
+    t0 = time.monotonic()
+    s = run_batch([str(src)], outdir, use_model=False, jobs=2, progress="none", timeout=1.0)
+    assert time.monotonic() - t0 < 60
+    assert (s.ok, s.errors) == (3, 1)
+    entry = manifest_of(outdir)["documents"]["hang-me.txt.json"]
+    assert entry["error"] == "no result after 2 s (--timeout 1); the worker was stopped"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import sys
 import time
 import types
@@ -33,6 +34,9 @@ def process_file(path, *, use_model: bool = True) -> dict:
     data = path.read_bytes()
     if path.name.startswith("crash-"):
         os._exit(3)                       # a worker dying under us (segfault, OOM kill)
+    if path.name.startswith("hang-"):     # stuck where no signal handler runs (C code)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
     delay = float(os.environ.get("FAKE_CORE_DELAY", "0"))
     if delay:
         time.sleep(delay)
