@@ -344,6 +344,25 @@ def test_cli_min_f1_gates(small_run, capsys):
     assert main(["eval", str(gdir), str(odir), "--min-f1", "0.8", "--no-list"]) == 1
 
 
+def test_cli_min_acc_gates_period_status_and_tables(capsys):
+    """The fixed set scores period 0.904, status 0.961, table recall 0.89 (expected_score.json)."""
+    args = ["eval", str(DATA / "gold"), str(DATA / "outputs"), "--no-list"]
+    assert main(args + ["--min-acc", "period=0.9,status=0.96,table=0.85"]) == 0
+    capsys.readouterr()
+    assert main(args + ["--min-acc", "period=0.95,status=0.96"]) == 1
+    err = capsys.readouterr().err
+    assert "quantities period_acc 0.9039 < 0.95" in err and "status_acc" not in err
+    assert main(args + ["--min-acc", "table=0.95"]) == 1
+    assert main(args + ["--min-acc", "period"]) == 2              # a name needs its figure
+    assert main(args + ["--min-acc", "periods=0.9"]) == 2
+    assert main(args + ["--min-acc", "period=1.2"]) == 2
+    capsys.readouterr()
+    assert main(args + ["--json", "--min-acc", "status=0.99"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["thresholds"]["min_acc"] == {"status": 0.99}
+    assert report["thresholds"]["failed"] == ["quantities status_acc 0.9611 < 0.99"]
+
+
 def test_cli_types_filter(small_run, capsys):
     gdir, odir = small_run
     assert main(["eval", str(gdir), str(odir), "--json", "--types", "agency"]) == 0

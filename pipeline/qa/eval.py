@@ -542,6 +542,43 @@ def check_thresholds(summary: dict, thresholds: dict[str, float]) -> list[str]:
             for name, need in thresholds.items() if name in summary and summary[name]["F1"] < need]
 
 
+# --min-acc names -> (list, summary key): the accuracies printed under the table
+ACCURACIES = {
+    **{k: ("quantities", k + "_acc")
+       for k in ("kind", "role", "qualifier", "section", "metric", "period", "status")},
+    "table": ("quantities", "table_recall"),
+    "canonical": ("agencies", "canonical_acc"),
+    "case_strict": ("cases", "strict_F1"),
+}
+
+
+def parse_accuracy_thresholds(value: str | None) -> dict[str, float]:
+    """'period=0.95,status=0.97,table=0.95' -> {name: minimum}; every part needs a name."""
+    out = {}
+    for part in split_list(value or ""):
+        key, sep, num = part.partition("=")
+        key = key.strip()
+        if not sep or key not in ACCURACIES:
+            raise ValueError(f"--min-acc wants NAME=F with NAME one of {', '.join(ACCURACIES)}; got {part!r}")
+        f = float(num)
+        if not 0 <= f <= 1:
+            raise ValueError(f"--min-acc {num} is not between 0 and 1")
+        out[key] = f
+    return out
+
+
+def check_accuracies(summary: dict, thresholds: dict[str, float]) -> list[str]:
+    """An accuracy no gold file can measure (no gold item has the key) is not checked,
+    as a list no gold file has is not scored."""
+    failed = []
+    for name, need in thresholds.items():
+        lst, key = ACCURACIES[name]
+        got = summary.get(lst, {}).get(key)
+        if got is not None and got < need:
+            failed.append(f"{lst} {key} {got:.4f} < {need}")
+    return failed
+
+
 def _pct(x) -> str:
     return "   -  " if x is None else f"{100 * x:5.1f}%"
 
@@ -624,6 +661,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--min-f1", metavar="F", dest="min_f1",
                    help="exit 1 when a micro-averaged F1 is below F (0-1); "
                         "'quantity=0.8,agency=0.6' sets it per list")
+    p.add_argument("--min-acc", metavar="NAME=F", dest="min_acc",
+                   help="exit 1 when a micro-averaged accuracy is below F, e.g. "
+                        "'period=0.95,status=0.97,table=0.95' (names: " + ", ".join(ACCURACIES) + ")")
     p.add_argument("--no-list", dest="listing", action="store_false",
                    help="table only, without the per-document misses and false finds")
     p.set_defaults(func=run)
@@ -633,6 +673,7 @@ def run(args) -> int:
     try:
         lists = parse_types(args.types)
         thresholds = parse_thresholds(args.min_f1, lists)
+        accuracy_thresholds = parse_accuracy_thresholds(getattr(args, "min_acc", None))
         report = evaluate(args.gold_dir, args.out_dir, docs=split_list(args.docs), lists=lists)
     except (QAInputError, ValueError) as e:
         print(f"govreport eval: {e}", file=sys.stderr)
@@ -645,9 +686,10 @@ def run(args) -> int:
         print(f"govreport eval: no output in {args.out_dir} belongs to a gold document "
               f"(looked for <document>.json or document.source)", file=sys.stderr)
         return 2
-    failed = check_thresholds(report["summary"], thresholds)
+    failed = (check_thresholds(report["summary"], thresholds)
+              + check_accuracies(report["summary"], accuracy_thresholds))
     if args.json:
-        report["thresholds"] = {"min_f1": thresholds, "failed": failed}
+        report["thresholds"] = {"min_f1": thresholds, "min_acc": accuracy_thresholds, "failed": failed}
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_table(report, lists, listing=args.listing))
