@@ -34,6 +34,8 @@ _SCHEMA = {
         "label_bad_starts": {"type": "array", "items": {"type": "string"}},
         "lead_bad_starts": {"type": "array", "items": {"type": "string"}},
         "lead_bad_endings": {"type": "array", "items": {"type": "string"}},
+        "toc": {"type": "object", "required": ["title", "leader"],
+                "properties": {"title": {"type": "string"}, "leader": {"type": "string"}}},
     },
 }
 
@@ -52,6 +54,8 @@ class _Rules:
     label_bad_starts: tuple
     lead_bad_starts: tuple
     lead_bad_endings: tuple
+    toc_title: re.Pattern | None = None
+    toc_leader: re.Pattern | None = None
 
 
 @lru_cache(maxsize=1)
@@ -63,9 +67,15 @@ def _rules() -> _Rules:
             markers.append((m["form"], re.compile(m["pattern"]), bool(m.get("needs_title_sentence"))))
         except re.error as e:
             raise rules.RulesError(f"rules/sections.yaml: bad pattern for {m['form']}: {e}") from None
+    toc = data.get("toc") or {}
+    try:
+        toc_title = re.compile(toc["title"]) if toc else None
+        toc_leader = re.compile(toc["leader"]) if toc else None
+    except re.error as e:
+        raise rules.RulesError(f"rules/sections.yaml: bad toc pattern: {e}") from None
     return _Rules(markers, data["limits"], tuple(data["label_bad_endings"]),
                   tuple(data["label_bad_starts"]), tuple(data["lead_bad_starts"]),
-                  tuple(data["lead_bad_endings"]))
+                  tuple(data["lead_bad_endings"]), toc_title, toc_leader)
 
 
 @dataclass
@@ -82,11 +92,46 @@ class _Heading:
 def find_sections(doc: Document) -> list[Section]:
     """Headings of ``doc`` as a section tree (list in document order, parents by id)."""
     headings: list[_Heading] = []
-    for block in doc.blocks:
-        if block.kind in ("table_cell", "table_row"):
+    toc = _toc_blocks(doc)
+    for i, block in enumerate(doc.blocks):
+        if block.kind in ("table_cell", "table_row") or i in toc:
             continue
         headings.extend(_block_headings(doc, block))
     return _build_tree(headings, len(doc.text))
+
+
+def _toc_blocks(doc: Document) -> set[int]:
+    """Indexes of the blocks that are a table of contents: lines ending in a leader and a
+    page number (``一、部门主要职能……3``), and the short heading-shaped lines that follow a
+    ``目录`` line (on its page) until the body starts or the numbering starts over."""
+    r = _rules()
+    if r.toc_title is None:
+        return set()
+    out: set[int] = set()
+    in_toc, toc_page, first_marker = False, None, None
+    for i, block in enumerate(doc.blocks):
+        s = compact(doc.text, block.start, block.end).text
+        if r.toc_leader.search(s):
+            out.add(i)
+            in_toc = True
+            continue
+        if r.toc_title.match(s):
+            out.add(i)
+            in_toc, toc_page, first_marker = True, block.page, None
+            continue
+        if not in_toc:
+            continue
+        marker = _match_marker(s)
+        ends_sentence = s[-1:] in "。；：:！？"
+        if (len(s) > r.limits["toc_line_max"] or ends_sentence or block.kind == "heading"
+                or (toc_page is not None and block.page is not None and block.page != toc_page)
+                or (marker and marker[1] == first_marker)):
+            in_toc = False
+            continue
+        if marker and first_marker is None:
+            first_marker = marker[1]
+        out.add(i)
+    return out
 
 
 def _first_sentence(s: str) -> int:
@@ -96,6 +141,14 @@ def _first_sentence(s: str) -> int:
 
 def _has_figures(s: str) -> bool:
     return bool(_DIGIT.search(_QUOTED.sub("", s)))
+
+
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+
+
+def _has_amounts(s: str) -> bool:
+    """Figures other than years and dates: ``1.00万元``, ``3.2%`` (a title never states one)."""
+    return _has_figures(_DATE.sub("", s))
 
 
 def _clean_title(s: str) -> str:
@@ -144,13 +197,20 @@ def _block_headings(doc: Document, block) -> list[_Heading]:
         if not rest:
             return []
         n = _first_sentence(rest)
+        label = 0 if needs_sentence else _inline_label(rest)
+        if label and label < n:
+            # （二）财政拨款收入：是指… — the title is the label before the colon.
+            mk(form, len(mtext), rest_from, rest_from + label)
+            return out
         if needs_sentence:
             ok = (n <= r.limits["title_sentence_max"] and not _has_figures(rest[:n])
                   and rest[n - 1:n] in tuple(_SENT_END) and n < len(rest))
         elif len(rest) <= r.limits["title_max"] and n >= len(rest):
-            ok = True              # the whole paragraph is the title
+            # the whole paragraph is the title, unless it states an amount (a list item)
+            ok = not (form in _AMOUNT_FORMS and _has_amounts(rest)) and not _is_list_statement(rest)
         else:
-            ok = n <= r.limits["title_max"] and not (form in ("num_dot", "num_paren") and _has_figures(rest[:n]))
+            ok = n <= r.limits["title_max"] and not _is_list_statement(rest[:n]) and not (form in ("num_dot", "num_paren") and _has_figures(rest[:n])) \
+                and not (form in _AMOUNT_FORMS and _has_amounts(rest[:n]))
         if not ok:
             return []
         mk(form, len(mtext), rest_from, rest_from + n)
@@ -185,6 +245,17 @@ def _block_headings(doc: Document, block) -> list[_Heading]:
             if nxt - b >= r.limits["inner_lead_min_body"]:
                 mk("lead", 0, a, b)
     return out
+
+
+# Numbered forms whose paragraph is a list item, not a heading, when it states an amount.
+_AMOUNT_FORMS = ("num_dot", "num_paren", "cn_paren", "circled")
+
+
+def _is_list_statement(sent: str) -> bool:
+    """A long full sentence, or one with clauses split by ；, is an item of a list (a
+    department's duties), not a title."""
+    return sent.endswith("。") and (len(sent) > _rules().limits["title_sentence_max"]
+                                   or "；" in sent or ";" in sent)
 
 
 def _match_marker(s: str):
@@ -238,10 +309,10 @@ def _build_tree(headings: list[_Heading], text_len: int) -> list[Section]:
         if h.form in forms:
             del stack[forms.index(h.form):]
         elif h.form.startswith("style"):
-            # Word/Markdown heading levels are absolute among themselves.
-            while stack and stack[-1][0].startswith("style") and int(stack[-1][0][5:]) >= int(h.form[5:]):
-                stack.pop()
-            while stack and not stack[-1][0].startswith("style"):
+            # Word/Markdown heading levels are absolute among themselves; a styled heading
+            # closes the numbered headings under the one before it.
+            while stack and (not stack[-1][0].startswith("style")
+                             or int(stack[-1][0][5:]) >= int(h.form[5:])):
                 stack.pop()
         parent = stack[-1][1] if stack else None
         sec = Section(id=f"s{i}", marker=h.marker, title=h.title, level=len(stack) + 1,

@@ -90,3 +90,44 @@ def test_section_ranges_nest():
         if s.parent:
             p = by_id[s.parent]
             assert p.start <= s.start and s.end <= p.end and p.level == s.level - 1
+
+
+# --- budget and disclosure PDFs (issue 9, cause 2) ---------------------------------------
+
+def test_budget_pdf_table_of_contents_is_not_headings_and_page_titles_are():
+    doc = read_document(CORPUS / "other-shanghai-putuo-wanli-2025.pdf")
+    t = titles(find_sections(doc))
+    heads = [x[1] for x in t]
+    # the contents page (一、部门主要职能 ……… with leaders) gives no heading
+    assert not any("…" in h for h in heads)
+    assert heads.count("部门主要职能") == 0
+    # the pages' titles, set in a larger type, are headings; the one that was followed
+    # on the same line width by the body is not run into it
+    assert ("", "上海市普陀区人民政府万里街道办事处（部门）主要职能", 1) in t
+    assert ("", "上海市普陀区人民政府万里街道办事处（部门）机构设置", 1) in t
+    assert ("", "名词解释", 1) in t and ("", "2025年部门预算编制说明", 1) in t
+    # label headings of the glossary are cut at the colon
+    assert ("（二）", "事业收入", 2) in t
+    # the page-1 title in large type is the document's title, and 预算主管部门：… no label
+    assert doc.title == "上海市普陀区2025年区级部门预算"
+    assert "预算主管部门" not in heads
+
+
+def test_contents_lines_after_a_contents_title_are_skipped():
+    doc = doc_of("上海市普陀区2025年区级部门预算", "目 录", "一、部门主要职能", "二、部门机构设置",
+                 "三、名词解释", "1. 2025年部门财务收支预算总表", "上海市普陀区商务委员会主要职能",
+                 "上海市普陀区商务委员会是主管全区产业经济的区政府工作部门 ，为正处级，加挂上海市普陀区经济委员会牌子。",
+                 "一、部门主要职能", "主要职能包括：……")
+    t = titles(find_sections(doc))
+    assert [x[1] for x in t].count("部门主要职能") == 1
+    assert ("一、", "名词解释") not in [x[:2] for x in t]
+
+
+def test_numbered_item_stating_an_amount_is_not_a_heading():
+    doc = doc_of("财政拨款支出主要内容如下：",
+                 "1. “一般公共服务支出（类）商贸事务（款）行政运行（项）”938.99万元，主要用于机关行政运行和机关人员经费支出 。",
+                 "（三）公务接待费1.00万元，与2024年预算持平。",
+                 "（一）2023年工作回顾",
+                 "1、贯彻执行国家和本市有关工商业、内外贸、粮食流通等方面的方针、政策和法律、法规及规章，并结合本区实际,制订具体实施意见。")
+    t = titles(find_sections(doc))
+    assert [x[1] for x in t] == ["2023年工作回顾"]

@@ -3,6 +3,10 @@
 - Lines that run to the right margin continue on the next line (wrapped mid-sentence);
   Chinese needs no space at the join. A line that stops short, or a next line that is
   indented or starts with a numbering marker, ends the paragraph.
+- A line in a larger type than the body text (the page title of a budget or disclosure
+  report: ``名词解释``, ``2025年部门预算编制说明``) is a heading of its own, never joined to
+  the body line after it; a title in large type that wraps onto a second line of the same
+  size is joined. The first one on page 1 is the document title.
 - Running headers/footers (the same text at the top or bottom of many pages) and page
   numbers are dropped; each paragraph keeps the page it starts on.
 - Tables found by pdfplumber are kept as tables (one block per cell) and their text is
@@ -21,6 +25,10 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–_·\s]*\d{1,4}[-—–_·\s]*|第\s*\d+\
 _STARTS_STRUCTURE = paragraph_start_pattern(r"注[:：\d]")
 # A full line ending in one of these still ends its paragraph.
 _PARAGRAPH_END = "。！？；"
+# A line this much taller than the body text is set in a title type.
+TITLE_TYPE = 1.25
+_TITLE_LEN = 40
+_NOT_A_TITLE = re.compile(r"[。；，,：:]$|^[\d\s年月日.\-/]+$|^目\s*录$")
 MARGIN = 0.08      # share of the page height treated as header/footer band
 
 
@@ -81,7 +89,7 @@ def _read_page(page) -> dict:
     for ln in body.extract_text_lines(strip=True, return_chars=False):
         text = clean_line(ln["text"])
         if text:
-            lines.append({"text": text, "x0": ln["x0"], "x1": ln["x1"],
+            lines.append({"text": text, "x0": ln["x0"], "x1": ln["x1"], "height": ln["bottom"] - ln["top"],
                           "top": ln["top"], "bottom": ln["bottom"]})
     return {"number": page.page_number, "width": page.width, "height": page.height,
             "lines": lines, "tables": tables}
@@ -113,11 +121,35 @@ def _is_isolated(ln: dict, p: dict) -> bool:
     return bool(p["lines"]) and (ln is p["lines"][-1] or ln is p["lines"][0])
 
 
+def _body_height(pages: list[dict]) -> float:
+    """The line height most lines have: the body type."""
+    counts = Counter(round(ln["height"]) for p in pages for ln in p["lines"])
+    return float(counts.most_common(1)[0][0]) if counts else 0.0
+
+
 def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
     parts: list[tuple[str, dict]] = []
     n_par = n_table = 0
-    open_par = None            # [text, attrs, last_line_full]
+    open_par = None            # [text, attrs, last_line_full, line height]
     left = right = None
+    body_h = _body_height(pages)
+    seen_body = False          # a line in body type has come (page 1's title block is over)
+
+    def title_type(h: float) -> bool:
+        return body_h > 0 and h >= TITLE_TYPE * body_h
+
+    def close():
+        nonlocal seen_body
+        text, attrs, _, h = open_par
+        if title_type(h) and len(text) <= _TITLE_LEN and not _NOT_A_TITLE.search(text):
+            if not seen_body and not any(a.get("heading_level") == 0 for _, a in parts):
+                attrs.update(kind="heading", heading_level=0)
+            elif seen_body:
+                attrs.update(kind="heading", heading_level=1)
+        if not title_type(h):
+            seen_body = True
+        parts.append((text, attrs))
+
     for p in pages:
         xs0 = [ln["x0"] for ln in p["lines"]]
         xs1 = [ln["x1"] for ln in p["lines"]]
@@ -129,7 +161,7 @@ def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
         for _, kind, item in items:
             if kind == "table":
                 if open_par:
-                    parts.append((open_par[0], open_par[1]))
+                    close()
                     open_par = None
                 n_table += 1
                 n_par += 1
@@ -141,21 +173,30 @@ def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
                                                  "paragraph": n_par, "table": n_table, "row": r, "col": c}))
                 continue
             text = item["text"]
-            char_w = max(4.0, (item["bottom"] - item["top"]))
+            height = item["height"]
+            char_w = max(4.0, height)
             indented = item["x0"] > left + 1.5 * char_w if left is not None else False
             full = right is not None and item["x1"] >= right - 1.5 * char_w
-            if (open_par and open_par[2] and not indented
+            if open_par and title_type(open_par[3]) != title_type(height):
+                pass                       # title type and body type never run together
+            elif open_par and title_type(height) and open_par[1]["page"] == p["number"] \
+                    and open_par[0][-1] not in _PARAGRAPH_END + "：:" \
+                    and abs(open_par[3] - height) <= 0.1 * height \
+                    and len(open_par[0]) + len(text) <= _TITLE_LEN and not _STARTS_STRUCTURE.match(text):
+                open_par[0] += text        # a title in large type wrapped onto a second line
+                continue
+            elif (open_par and open_par[2] and not indented
                     and not _STARTS_STRUCTURE.match(text)):
                 open_par[0] += text
                 open_par[2] = full and text[-1] not in _PARAGRAPH_END
                 continue
             if open_par:
-                parts.append((open_par[0], open_par[1]))
+                close()
             n_par += 1
             open_par = [text, {"page": p["number"], "paragraph": n_par},
-                        full and text[-1] not in _PARAGRAPH_END]
+                        full and text[-1] not in _PARAGRAPH_END, height]
     if open_par:
-        parts.append((open_par[0], open_par[1]))
+        close()
     return parts
 
 
