@@ -16,7 +16,7 @@ _COMMON = ("id", "type", "text", "start", "end", "sentence", "sentence_start", "
            "section_path", "section_id", "page", "paragraph", "source")
 _BY_TYPE = {
     "quantity": ("value", "value_max", "unit", "kind", "role", "direction", "qualifier", "metric",
-                 "period", "status", "table"),
+                 "indicator", "period", "status", "table"),
     "agency": ("canonical",),
     "case": ("parties",),
 }

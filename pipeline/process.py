@@ -1,7 +1,7 @@
 """One file through the whole chain:
 
     ingest → sections → sentences → extractors (quantities, agencies, cases) → NER model
-    → records → output JSON
+    → link → indicators → records → output JSON
 
 ``process_file`` is the per-document function used by the CLI, the batch runner (local
 processes or Dask workers) and the tests.
@@ -13,6 +13,7 @@ import os
 import regex as re
 
 from pipeline.document import Document, InputError, Record
+from pipeline.indicators import assign_indicators
 from pipeline.ingest import read_document
 from pipeline.link import link
 from pipeline.output import document_json
@@ -133,4 +134,5 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
         from pipeline.ner import apply_model
         apply_model(doc)
     link(doc)
+    assign_indicators(doc)
     return doc

@@ -37,8 +37,8 @@ VERSION_FIELDS = ("schema_version", "pipeline_version", "rules_version", "docume
 SECTION_FIELDS = ("marker", "title", "level")
 # Field order in listings: the ones a reviewer reads first.
 FIELD_ORDER = ("text", "value", "value_max", "unit", "kind", "role", "direction", "qualifier",
-               "metric", "canonical", "parties", "section_path", "section_id", "sentence",
-               "start", "end", "sentence_start", "sentence_end", "page", "paragraph", "source")
+               "metric", "indicator", "canonical", "parties", "section_path", "section_id",
+               "sentence", "start", "end", "sentence_start", "sentence_end", "page", "paragraph", "source")
 TYPE_ORDER = {"quantity": 0, "agency": 1, "case": 2}
 
 

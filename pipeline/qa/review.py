@@ -33,7 +33,7 @@ STATUSES = ("added", "removed", "changed", "unchanged")
 RANK = {"heading": 0, "sentence": 1, "case": 2, "agency": 3, "quantity": 4}
 HEADING_MAX = 120          # a heading element stops at the end of its line, or this many chars
 DETAIL_FIELDS = ("id", "type", "text", "value", "value_max", "unit", "kind", "role", "direction",
-                 "qualifier", "metric", "canonical", "parties", "section_path", "sentence",
+                 "qualifier", "metric", "indicator", "canonical", "parties", "section_path", "sentence",
                  "start", "end", "page", "paragraph", "source")
 
 
@@ -190,6 +190,8 @@ def record_summary(rec: dict) -> str:
         parts += [str(rec[k]) for k in ("kind", "role", "direction", "qualifier") if rec.get(k)]
         if rec.get("metric"):
             parts.append(f"metric: {rec['metric']}")
+        if rec.get("indicator"):
+            parts.append(f"indicator: {rec['indicator']}")
     elif t == "agency":
         parts = [f"canonical: {show(rec.get('canonical'))}"]
     else:
