@@ -1,5 +1,8 @@
 """Plain text and Markdown: decode (UTF-8 with/without BOM, GBK/GB18030), then lines.
 
+Web captures lose their crawler header and navigation lines, and a body on one line is
+split before its run-in headings (``pipeline/ingest/capture.py``).
+
 Hard-wrapped text (lines cut at a fixed width, as text copied out of a PDF) is re-joined:
 Chinese has no spaces between words, so a join adds none.
 """
@@ -8,34 +11,13 @@ from __future__ import annotations
 import regex as re
 
 from pipeline.document import InputError
+from pipeline.ingest.capture import split_run_in, strip_capture
 from pipeline.normalise import clean_html_comments, clean_line, paragraph_start_pattern
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _SENTENCE_END = "。！？；：!?;:…”）)」』"
 _STARTS_STRUCTURE = paragraph_start_pattern(r"#", r"\|")
-
-
-# A text with no line breaks (one paragraph of thousands of characters) still shows its
-# headings: a numbering marker right after a sentence end and a space.
-_LONG_LINE = 1500
-_HEADING_AFTER_SENTENCE = re.compile(
-    r"(?<=[。！？：；!?])\s+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]))")
-_TITLE_THEN_SPACE = re.compile(r"^((?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^。！？\s]{2,30})\s+(?=\S)")
-
-
-def split_long_line(line: str) -> list[str]:
-    """Recover paragraphs (and heading lines) from a text that lost its line breaks."""
-    if len(line) < _LONG_LINE:
-        return [line]
-    out = []
-    for piece in _HEADING_AFTER_SENTENCE.split(line):
-        m = _TITLE_THEN_SPACE.match(piece)
-        if m:
-            out.extend([m.group(1), piece[m.end():]])
-        else:
-            out.append(piece)
-    return out
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -74,7 +56,10 @@ def read_txt(data: bytes, markdown: bool = False) -> tuple[list[tuple[str, dict]
         raise InputError("binary data, not text")
     text = clean_html_comments(text)
     parts: list[tuple[str, dict]] = []
-    raw_lines = [piece for raw in text.splitlines() for piece in split_long_line(raw)]
+    title, lines, capture = strip_capture(text.splitlines())
+    if title:
+        parts.append((clean_line(title), {"paragraph": 0, "kind": "heading", "heading_level": 0}))
+    raw_lines = [piece for raw in lines for piece in split_run_in(raw, capture)]
     wrap = _wrap_width([clean_line(x) for x in raw_lines])
     for n, raw in enumerate(raw_lines, start=1):
         line = clean_line(raw)
