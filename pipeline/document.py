@@ -69,6 +69,8 @@ class Document:
     title: str | None = None
     region: dict[str, Any] | None = None   # see pipeline.region
     year: int | None = None
+    reference_year: int | None = None      # the year its results describe (pipeline.extract.time)
+    genre: str | None = None               # work_report | communique | budget | case | law | report
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)

@@ -72,7 +72,7 @@ def document_json(doc: Document, rules_version: str, model_version: str | None =
         "model_version": model_version,
         "document": {"source": doc.source, "format": doc.format, "encoding": doc.encoding,
                      "sha256": doc.sha256, "title": doc.title, "region": doc.region,
-                     "year": doc.year, "text": doc.text},
+                     "year": doc.year, "reference_year": doc.reference_year, "text": doc.text},
         "sections": sections,
         "records": records,
     }

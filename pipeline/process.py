@@ -1,7 +1,7 @@
 """One file through the whole chain:
 
     ingest → sections → sentences → extractors (quantities, agencies, cases) → NER model
-    → link → indicators → records → output JSON
+    → link → indicators → time (period and status of each quantity) → records → output JSON
 
 ``process_file`` is the per-document function used by the CLI, the batch runner (local
 processes or Dask workers) and the tests.
@@ -86,6 +86,7 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
     from pipeline.extract.agencies import find_agencies
     from pipeline.extract.cases import find_cases
     from pipeline.extract.quantities import find_quantities
+    from pipeline.extract.time import assign_time
     from pipeline.region import detect_region
 
     doc.sections = find_sections(doc)
@@ -135,4 +136,5 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
         apply_model(doc)
     link(doc)
     assign_indicators(doc)
+    assign_time(doc)
     return doc
