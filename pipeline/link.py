@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import bisect
+
 from pipeline.document import Document, Record
 
 
@@ -22,12 +24,22 @@ def link(doc: Document) -> None:
 
 
 def _drop_overlaps(records: list[Record]) -> list[Record]:
+    """Longest first, then earliest: a record is kept when it overlaps no record of its
+    type kept before it. The kept spans of a type never overlap, so they are kept sorted
+    and only the two around the new span's start can touch it (a bisection, not a scan:
+    a document with 100,000 records stays fast)."""
     kept: list[Record] = []
-    by_type: dict[str, list[Record]] = {}
+    starts_by_type: dict[str, list[int]] = {}
+    spans_by_type: dict[str, list[tuple[int, int]]] = {}
     for r in sorted(records, key=lambda r: (-(r.end - r.start), r.start)):
-        same = by_type.setdefault(r.type, [])
-        if any(r.start < o.end and o.start < r.end for o in same):
+        starts = starts_by_type.setdefault(r.type, [])
+        spans = spans_by_type.setdefault(r.type, [])
+        i = bisect.bisect_left(starts, r.start)
+        if i < len(spans) and spans[i][0] < r.end:             # the next one starts inside r
             continue
-        same.append(r)
+        if i > 0 and spans[i - 1][1] > r.start:                # the previous one runs into r
+            continue
+        starts.insert(i, r.start)
+        spans.insert(i, (r.start, r.end))
         kept.append(r)
     return sorted(kept, key=lambda r: (r.start, r.end, r.type))

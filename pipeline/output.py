@@ -39,13 +39,14 @@ def clean_number(v):
 
 def document_json(doc: Document, rules_version: str, model_version: str | None = None) -> dict:
     """The output object for one processed document (keys in a fixed order)."""
-    from pipeline.sections import section_path_at
+    from pipeline.sections import SectionLookup
 
     sections = [{"id": s.id, "marker": s.marker, "title": s.title, "level": s.level,
                  "start": s.start, "end": s.end, "parent": s.parent} for s in doc.sections]
     records = []
+    section_path_at = SectionLookup(doc.sections)
     for r in sorted(doc.records, key=lambda r: (r.start, r.end, r.type)):
-        sec_id, path = section_path_at(doc.sections, r.start)
+        sec_id, path = section_path_at(r.start)
         block = doc.block_at(r.start)
         rec = {"id": record_id(doc.sha256, r.type, r.start, r.end), "type": r.type,
                "text": doc.text[r.start:r.end], "start": r.start, "end": r.end}

@@ -10,6 +10,7 @@ to the next heading of the same or a higher level.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -233,11 +234,10 @@ def _block_headings(doc: Document, block) -> list[_Heading]:
     # sentences up to the next one.
     if out and body_from < len(s):
         candidates, pos = [], body_from
-        while pos < len(s):
-            n = _first_sentence(s[pos:])
-            if pos + n < len(s) and _is_lead_sentence(s[pos:pos + n], r.limits["inner_lead_max"], inner=True):
-                candidates.append((pos, pos + n))
-            pos += n
+        for end in sentence_ends(s, body_from):     # one pass, not one per sentence
+            if end < len(s) and _is_lead_sentence(s[pos:end], r.limits["inner_lead_max"], inner=True):
+                candidates.append((pos, end))
+            pos = end
         # A lead sentence titles a body of several sentences; short statements listed one
         # after another ("X建成投用。Y启动建设。") are achievements, not titles.
         bounds = [a for a, _ in candidates[1:]] + [len(s)]
@@ -299,6 +299,7 @@ _SOFT_FORMS = {"lead", "label", "shi", "dash"}
 def _build_tree(headings: list[_Heading], text_len: int) -> list[Section]:
     sections: list[Section] = []
     stack: list[tuple[str, Section]] = []       # (form, section) from outermost down
+    still_open: list[Section] = []              # sections that run to the end so far
     for i, h in enumerate(headings, start=1):
         if h.form not in _SOFT_FORMS:
             # Numbered headings never nest under a lead sentence, label or 一是/—— paragraph:
@@ -318,29 +319,50 @@ def _build_tree(headings: list[_Heading], text_len: int) -> list[Section]:
         sec = Section(id=f"s{i}", marker=h.marker, title=h.title, level=len(stack) + 1,
                       start=h.start, end=text_len, parent=parent.id if parent else None,
                       title_start=h.title_start, title_end=h.title_end)
-        # close the sections this heading ends (same or deeper level)
-        for prev in reversed(sections):
-            if prev.level >= sec.level and prev.end == text_len:
-                prev.end = h.start
+        # close the sections this heading ends (same or deeper level); the ones still
+        # open have rising levels, so this looks at a handful, not at every section
+        while still_open and still_open[-1].level >= sec.level:
+            still_open.pop().end = h.start
         sections.append(sec)
+        still_open.append(sec)
         stack.append((h.form, sec))
     return sections
 
 
+class SectionLookup:
+    """The innermost section at an offset, for many offsets: starts are bisected and the
+    paths built once (a document with 100,000 headings stays fast)."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sections
+        self.starts = [s.start for s in sections]
+        self.by_id = {s.id: s for s in sections}
+        self._paths: dict[str, list[str]] = {}
+
+    def __call__(self, offset: int) -> tuple[str | None, list[str]]:
+        """(id, titles outermost first) of the innermost section containing ``offset``."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i < 0:
+            return None, []
+        # The last section starting at or before offset, or the nearest of its ancestors
+        # still open there; sections nest, so that is the innermost one holding offset.
+        node = self.sections[i]
+        while node is not None and not node.start <= offset < node.end:
+            node = self.by_id.get(node.parent) if node.parent else None
+        if node is None:
+            return None, []
+        return node.id, list(self._path(node))
+
+    def _path(self, node: Section) -> list[str]:
+        path = self._paths.get(node.id)
+        if path is None:
+            parent = self.by_id.get(node.parent) if node.parent else None
+            path = (self._path(parent) if parent is not None else []) + [node.title]
+            self._paths[node.id] = path
+        return path
+
+
 def section_path_at(sections: list[Section], offset: int) -> tuple[str | None, list[str]]:
-    """(id, titles outermost first) of the innermost section containing ``offset``."""
-    by_id = {s.id: s for s in sections}
-    inner = None
-    for s in sections:
-        if s.start <= offset < s.end:
-            if inner is None or s.level >= inner.level:
-                inner = s
-        elif s.start > offset:
-            break
-    if inner is None:
-        return None, []
-    path, node = [], inner
-    while node is not None:
-        path.append(node.title)
-        node = by_id.get(node.parent) if node.parent else None
-    return inner.id, path[::-1]
+    """(id, titles outermost first) of the innermost section containing ``offset``; for
+    many offsets build one :class:`SectionLookup`."""
+    return SectionLookup(sections)(offset)

@@ -141,3 +141,24 @@ def test_docx_tables_keep_every_cell_once(tmp_path):
 
 def test_scraped_code_points_and_web_debris():
     assert clean_line("<U+00A0><U+00A0>一、 过去五年工作回顾") == "一、 过去五年工作回顾"
+
+
+def test_docx_that_unpacks_past_the_size_limit_is_refused(tmp_path, monkeypatch):
+    """A few KB of zip can hold megabytes of paragraphs: the limit is on the unpacked size."""
+    import zipfile
+
+    import pipeline.ingest as ingest
+    src = CORPUS / "gov-work-report-changsha-2024.docx"
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p/>" * 1_000_000 + b"</w:body>")
+            zout.writestr(info, data, zipfile.ZIP_DEFLATED)
+    monkeypatch.setattr(ingest, "MAX_BYTES", 4 * 1024 * 1024)
+    assert bomb.stat().st_size < ingest.MAX_BYTES
+    with pytest.raises(InputError, match=r"^unpacks to \d+ bytes \(limit 4194304, set GOVREPORT_MAX_BYTES\)$"):
+        read_document(bomb)
+    monkeypatch.setattr(ingest, "MAX_BYTES", 200 * 1024 * 1024)
+    assert "长沙" in read_document(src).text[:2000]

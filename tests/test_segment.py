@@ -40,3 +40,30 @@ def test_word_offsets_tile_the_text():
     ws = words(text)
     assert "".join(w for w, _, _ in ws) == text
     assert all(text[a:b] == w for w, a, b in ws)
+
+
+def test_a_report_without_full_stops_is_cut_into_clauses_not_one_sentence():
+    """A file that lost its line breaks and full stops: the whole Tianhe report on one
+    line. Pieces stay clause-sized and end at a comma or semicolon; nothing is lost."""
+    from pathlib import Path
+
+    from pipeline.segment import MAX_SENTENCE, PIECE
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "tianhe-ip-2023.txt").read_text(
+        encoding="utf-8")
+    line = "".join(ch for ch in text if ch not in "。！？\n")
+    assert len(line) > 4 * MAX_SENTENCE
+    spans = split_sentences(line, 0, len(line))
+    assert "".join(line[a:b] for a, b in spans) == line
+    assert all(b - a <= PIECE for a, b in spans)
+    assert sum(line[b - 1] in "，；、：" for a, b in spans[:-1]) >= 0.9 * (len(spans) - 1)
+    assert any("全年全区专利授权量19298件，" in line[a:b] for a, b in spans)
+
+
+def test_a_long_real_sentence_under_the_limit_stays_whole():
+    # the Tianhe report's longest sentence: a list of figures joined by semicolons
+    from pathlib import Path
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "tianhe-ip-2023.txt").read_text(
+        encoding="utf-8")
+    para = text.splitlines()[2]
+    longest = max(sents(para), key=len)
+    assert len(longest) > 100 and longest.startswith("专利：全年全区专利授权量19298件")

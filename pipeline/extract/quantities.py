@@ -258,10 +258,15 @@ def _quote_mask(s: str, r: Rules) -> list[bool]:
     return mask
 
 
+_CLAUSE_SCAN_MAX = 1000     # no real clause is longer; bounds the work per figure
+
+
 def _clause_start(s: str, pos: int) -> int:
-    """Start of the clause holding ``pos``: after the last clause break outside brackets."""
+    """Start of the clause holding ``pos``: after the last clause break outside brackets
+    (at most _CLAUSE_SCAN_MAX characters back)."""
     depth = 0
-    for i in range(pos - 1, -1, -1):
+    floor = max(0, pos - _CLAUSE_SCAN_MAX)
+    for i in range(pos - 1, floor - 1, -1):
         ch = s[i]
         if ch in "）)":
             depth += 1
@@ -271,7 +276,7 @@ def _clause_start(s: str, pos: int) -> int:
             continue
         elif depth == 0 and ch in _CLAUSE_BREAK:
             return i + 1
-    return 0
+    return floor
 
 
 # ----------------------------------------------------------------------------- numbers

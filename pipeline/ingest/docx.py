@@ -23,11 +23,18 @@ def read_docx(path) -> list[tuple[str, dict]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from pipeline.ingest import MAX_BYTES
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
+            # The size limit is on what the package unpacks to, not its zip size: a few
+            # KB of zip can hold gigabytes of XML. (zipfile never inflates a member past
+            # the size its header declares, so this sum is a true bound.)
+            unpacked = sum(info.file_size for info in z.infolist())
     except zipfile.BadZipFile:
         raise InputError("corrupt .docx (not a valid zip package)") from None
+    if unpacked > MAX_BYTES:
+        raise InputError(f"unpacks to {unpacked} bytes (limit {MAX_BYTES}, set GOVREPORT_MAX_BYTES)")
     if "EncryptedPackage" in names or "word/document.xml" not in names:
         raise InputError("not a Word document or encrypted .docx")
     try:
