@@ -32,7 +32,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.ingest import SUFFIXES as _FORMAT_OF_SUFFIX
 from pipeline.output import dumps, output_name, write_atomic
-from pipeline.paths import shown
+from pipeline.paths import readable_name, shown
 
 # What a folder walk picks up: the suffixes ingest knows (one list for both).
 SUFFIXES = tuple(_FORMAT_OF_SUFFIX)
@@ -62,13 +62,19 @@ class Task:
 
 def find_inputs(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files named directly are taken whatever their suffix (the core sniffs the content);
-    folders are walked recursively for the known suffixes, skipping hidden entries."""
+    folders are walked recursively for the known suffixes, skipping hidden entries. A
+    folder that cannot be read, or a name that cannot be followed, is reported, not
+    skipped in silence."""
     found: list[Path] = []
     missing: list[tuple[str, str]] = []
+
+    def unreadable(e: OSError) -> None:
+        missing.append((e.filename or "?", f"cannot read folder: {e.strerror or e}"))
+
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            for root, dirs, files in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
                     if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES:
@@ -77,16 +83,27 @@ def find_inputs(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
             found.append(path)
         elif path.exists():
             missing.append((p, "not a regular file"))
+        elif path.is_symlink():
+            missing.append((p, "symbolic link to nothing, or a loop of links"))
         else:
             missing.append((p, "no such file or folder"))
     seen: set[Path] = set()
     unique = []
     for f in found:
-        key = f.resolve()
+        key = _resolved(f)
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique, missing
+
+
+def _resolved(p: Path) -> Path:
+    """``p.resolve()``, or ``p`` made absolute where links loop (the read then fails with
+    its own one-line error)."""
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(p))
 
 
 def assign_output_names(inputs: list[Path]) -> dict[Path, str]:
@@ -95,13 +112,13 @@ def assign_output_names(inputs: list[Path]) -> dict[Path, str]:
     (``2023/report.txt`` -> ``2023__report.txt.json``), so none overwrites another."""
     groups: dict[str, list[Path]] = defaultdict(list)
     for p in inputs:
-        groups[output_name(p.name)].append(p)
+        groups[output_name(readable_name(p.name))].append(p)
     names: dict[Path, str] = {}
     for name, group in groups.items():
         if len(group) == 1:
             names[group[0]] = name
             continue
-        parts = [p.resolve().parts[1:] for p in group]
+        parts = [tuple(readable_name(x) for x in _resolved(p).parts[1:]) for p in group]
         for k in range(2, max(len(x) for x in parts) + 1):
             cand = ["__".join(x[-k:]) for x in parts]
             if len(set(cand)) == len(cand):
@@ -112,7 +129,7 @@ def assign_output_names(inputs: list[Path]) -> dict[Path, str]:
     for p in inputs:                 # a disambiguated name could equal a real file's name
         n = names[p]
         if n in taken:
-            n = output_name(f"{Path(n).stem}.{hashlib.sha256(str(p.resolve()).encode()).hexdigest()[:8]}")
+            n = output_name(f"{Path(n).stem}.{hashlib.sha256(os.fsencode(_resolved(p))).hexdigest()[:8]}")
             names[p] = n
         taken[n] = p
     return names
@@ -489,29 +506,52 @@ class Manifest:
     def entries(self) -> dict:
         return self.data["documents"]
 
+    # A path that is not UTF-8 (bytes of a GBK name, held as lone surrogates) is written
+    # as a JSON escape (backslashreplace gives exactly "\udcb1"), so the manifest stays
+    # valid UTF-8 JSON and reads back to the same path.
     def record(self, entry: dict) -> None:
         self.entries()[entry["output"]] = entry
-        if self._journal is None:
-            self._journal = open(self.journal_path, "a", encoding="utf-8")
-        self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._journal.flush()               # in the OS's hands: survives SIGKILL of us
+        try:
+            if self._journal is None:
+                self._journal = self._open_journal("a")
+            self._journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._journal.flush()           # in the OS's hands: survives SIGKILL of us
+        except OSError as e:
+            raise self._cannot_write(self.journal_path, e) from None
         if time.monotonic() - self._saved_at >= SAVE_EVERY_S:
             self.save()
 
     def save(self) -> None:
         self.data["updated"] = _now()
         self.data["documents"] = dict(sorted(self.entries().items()))
-        write_atomic(self.path, json.dumps(self.data, ensure_ascii=False, indent=1) + "\n")
+        try:
+            write_atomic(self.path, json.dumps(self.data, ensure_ascii=False, indent=1) + "\n",
+                         errors="backslashreplace")
+        except OSError as e:
+            raise self._cannot_write(self.path, e) from None
         # The manifest now holds everything the journal did; a kill between these two
         # steps only means the next run replays entries it already has.
         if self._journal is not None:
-            self._journal.close()
-        self._journal = open(self.journal_path, "w", encoding="utf-8")
+            with contextlib.suppress(OSError):
+                self._journal.close()
+        try:
+            self._journal = self._open_journal("w")
+        except OSError as e:
+            self._journal = None
+            raise self._cannot_write(self.journal_path, e) from None
         self._saved_at = time.monotonic()
+
+    def _open_journal(self, mode: str):
+        return open(self.journal_path, mode, encoding="utf-8", errors="backslashreplace")
+
+    @staticmethod
+    def _cannot_write(path: Path, e: OSError) -> "BatchError":
+        return BatchError(f"{shown(path)}: cannot write the run manifest: {e.strerror or e}")
 
     def close(self) -> None:
         if self._journal is not None:
-            self._journal.close()
+            with contextlib.suppress(OSError):
+                self._journal.close()
             self._journal = None
 
 
@@ -702,7 +742,7 @@ def _plan(paths: list[str], outdir: Path, manifest: Manifest, key: dict,
         prev = entries.get(task.name)
         if task.error is None and prev and not force:
             prev_input = prev.get("input")
-            if (prev_input and Path(prev_input).resolve() != p.resolve()
+            if (prev_input and _resolved(Path(prev_input)) != _resolved(p)
                     and Path(prev_input).exists() and prev.get("sha256") != task.sha256):
                 task.error = (f"output {task.name} already holds {prev_input} from an earlier "
                               f"run; use another output folder, or --force to replace it")
@@ -784,6 +824,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
 
         t0 = time.perf_counter()
         pool = None
+        failed = False
         try:
             todo, early = _plan(paths, outdir, manifest, key, force)
             summary.documents = len(todo) + len(early)
@@ -803,6 +844,10 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
                 pool = None
         except BaseException:
             manifest.data["state"] = "failed"
+            failed = True
+            if pool is not None:            # nothing more will be recorded: stop now
+                pool.close(kill=True)
+                pool = None
             raise
         finally:
             if pool is not None:
@@ -815,10 +860,15 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
                 "documents": summary.documents, "ok": summary.ok, "skipped": summary.skipped,
                 "errors": summary.errors, "records": summary.records, "chars": summary.chars,
                 "seconds": round(summary.seconds, 3)}
-            manifest.save()
-            manifest.close()
-            if bar is not None:
-                bar.close()
+            try:
+                manifest.save()
+            except BatchError:
+                if not failed:              # else the first error is the one to report
+                    raise
+            finally:
+                manifest.close()
+                if bar is not None:
+                    bar.close()
     return summary
 
 

@@ -83,14 +83,14 @@ def dumps(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
+def write_atomic(path: str | os.PathLike, text: str, errors: str = "strict") -> None:
     """Write via a temp file in the same folder and rename: a reader (or a crash) never
     sees half a file, and an existing good file survives a failed write."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

@@ -73,3 +73,38 @@ def fake_core(monkeypatch):
     monkeypatch.setattr(batch, "_model_version", lambda: "fake-model")
     fake.WARMED.clear()
     return fake
+
+
+# ------------------------------------------------------------------ file-system faults
+# Read-only folders, unreadable folders and a full disk, for real: a command runs in a
+# user namespace (util-linux ``unshare``) where it is an ordinary user, so file modes
+# hold even when the tests run as root, or where a 64 KB tmpfs is its output disk.
+
+def _unshare_works(*args: str) -> bool:
+    import shutil
+    import subprocess
+    if not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", *args, "true"], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def as_plain_user():
+    """A function: command -> that command run as a user without privileges."""
+    if os.geteuid() != 0:
+        return lambda cmd: list(cmd)
+    if not _unshare_works("-U", "--map-user=1000"):
+        service_unavailable("unshare -U (user namespaces) is needed to test permissions as root")
+    return lambda cmd: ["unshare", "-U", "--map-user=1000", *cmd]
+
+
+@pytest.fixture(scope="session")
+def on_full_disk():
+    """A function: (folder, command) -> that command run with ``folder`` on a tmpfs of
+    64 KB that is already full."""
+    if not _unshare_works("-U", "-r", "-m"):
+        service_unavailable("unshare -U -r -m (user and mount namespaces) is needed for a full disk")
+    script = ('mount -t tmpfs -o size=64k tmpfs "$1" && '
+              '(head -c 1M /dev/zero > "$1/.filler" 2>/dev/null; true) && shift && exec "$@"')
+    return lambda folder, cmd: ["unshare", "-U", "-r", "-m", "sh", "-c", script, "sh",
+                                str(folder), *cmd]

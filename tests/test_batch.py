@@ -525,3 +525,109 @@ def test_a_worker_deaf_to_its_time_budget_is_killed_and_the_batch_goes_on(tmp_pa
     assert (s.ok, s.errors) == (3, 1)
     entry = manifest_of(outdir)["documents"]["hang-me.txt.json"]
     assert entry["error"] == "no result after 2 s (--timeout 1); the worker was stopped"
+
+
+# ------------------------------------------------------------------ hostile paths and folders
+
+def _govreport(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline", *args]
+
+
+def _one_line_no_traceback(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_file_names_that_are_not_utf8_or_hold_control_characters(tmp_path, capsys):
+    """A GBK name from a Windows share, and a name that would clear the screen and fake
+    an error line: the batch finishes, the manifest is valid JSON that reads back to the
+    same paths, and what reaches the terminal is escaped."""
+    src = tmp_path / "in"
+    src.mkdir()
+    gbk = "天河区知识产权报告.txt".encode("gbk")
+    (Path(os.fsdecode(os.fsencode(src) + b"/" + gbk))).write_bytes(
+        (CORPUS / "tianhe-ip-2023.txt").read_bytes())
+    (src / "evil\x1b[2J\ngovreport: error: fake.txt").write_text("", encoding="utf-8")
+    outdir = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(outdir), "--no-model", "--jobs", "0",
+                 "--progress", "none"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "\x1b" not in err[0]
+    assert err[0].endswith("/evil\\x1b[2J\\ngovreport: error: fake.txt: empty file")
+    m = manifest_of(outdir)
+    assert m["state"] == "finished"
+    entry = m["documents"]["天河区知识产权报告.txt.json"]
+    assert entry["status"] == "ok" and os.fsencode(entry["input"]).endswith(gbk)
+    out = json.loads((outdir / "天河区知识产权报告.txt.json").read_text(encoding="utf-8"))
+    assert out["document"]["source"] == "天河区知识产权报告.txt" and out["records"]
+    assert main(["extract", str(src), "-o", str(outdir), "--no-model", "--jobs", "0",
+                 "--progress", "none"]) == 1
+    assert manifest_of(outdir)["documents"]["天河区知识产权报告.txt.json"]["status"] == "skipped"
+
+
+def test_symlink_loops_are_one_line_errors(tmp_path, capsys):
+    src = tmp_path / "in"
+    varied_copies(src, 2)
+    (src / "loop.txt").symlink_to(src / "loop.txt")
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    outdir = tmp_path / "out"
+    assert main(["extract", str(src), str(tmp_path / "a.txt"), "-o", str(outdir), "--no-model",
+                 "--jobs", "0", "--progress", "none"]) == 1
+    err = sorted(capsys.readouterr().err.strip().splitlines()[:-1])
+    assert err == [f"govreport: error: {tmp_path / 'a.txt'}: symbolic link to nothing, or a loop of links",
+                   f"govreport: error: {src / 'loop.txt'}: cannot read: Too many levels of symbolic links"]
+    assert manifest_of(outdir)["summary"]["ok"] == 2
+
+
+def test_an_unreadable_subfolder_is_reported_and_the_rest_extracted(tmp_path, as_plain_user):
+    src = tmp_path / "in"
+    varied_copies(src, 2)
+    varied_copies(src / "locked", 1)
+    (src / "locked").chmod(0)
+    outdir = tmp_path / "out"
+    try:
+        run = subprocess.run(as_plain_user(_govreport("extract", str(src), "-o", str(outdir),
+                                                      "--no-model", "--jobs", "0", "--progress", "none")),
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        (src / "locked").chmod(0o755)
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert lines[0] == f"govreport: error: {src / 'locked'}: cannot read folder: Permission denied"
+    assert manifest_of(outdir)["summary"]["ok"] == 2
+
+
+@pytest.mark.parametrize("with_lock", [False, True])
+def test_a_read_only_output_folder_is_one_line(tmp_path, as_plain_user, with_lock):
+    src = tmp_path / "in"
+    varied_copies(src, 1)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    if with_lock:                       # left by an earlier run: the lock opens, the manifest cannot
+        (outdir / "_run.lock").write_text("")
+    outdir.chmod(0o555)
+    try:
+        run = subprocess.run(as_plain_user(_govreport("extract", str(src), "-o", str(outdir),
+                                                      "--no-model", "--jobs", "0")),
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        outdir.chmod(0o755)
+    assert run.returncode == 1
+    line = _one_line_no_traceback(run.stderr)
+    what = "cannot write the run manifest" if with_lock else "cannot write to the output folder"
+    assert line.startswith(f"govreport: error: {outdir}") and line.endswith(f"{what}: Permission denied")
+
+
+def test_a_full_disk_is_one_line(tmp_path, on_full_disk):
+    src = tmp_path / "in"
+    varied_copies(src, 2)
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    run = subprocess.run(on_full_disk(outdir, _govreport("extract", str(src), "-o", str(outdir),
+                                                         "--no-model", "--jobs", "0")),
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    line = _one_line_no_traceback(run.stderr)
+    assert line == f"govreport: error: {outdir / '_run.json'}: cannot write the run manifest: No space left on device"

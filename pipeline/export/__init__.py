@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -29,6 +30,10 @@ RECORD_COLUMNS = (
     "sentence_end", "section_id", "section_path", "page", "paragraph", "source", "value",
     "value_max", "unit", "kind", "role", "direction", "qualifier", "metric", "canonical", "parties")
 JSON_COLUMNS = {"section_path", "parties", "path"}      # lists of strings
+INT_COLUMNS = {"year", "n_sections", "n_records", "level", "start_offset", "end_offset",
+               "sentence_start", "sentence_end", "page", "paragraph"}
+FLOAT_COLUMNS = {"value", "value_max"}
+_INT64 = 2 ** 63
 
 
 class ExportError(Exception):
@@ -135,3 +140,43 @@ def record_rows(out: Output) -> list[dict]:
                 row[c] = float(row[c])
         rows.append(row)
     return rows
+
+
+def rows_of(out: Output) -> dict[str, list[dict]]:
+    """The ``documents``, ``sections`` and ``records`` rows of one output, each value of
+    the type its column takes; ExportError naming the file and the first value that does
+    not fit (a hand-edited or foreign file: ``"sections": "oops"``, a value of 400
+    digits), so that file fails alone and the export goes on."""
+    try:
+        rows = {"documents": [document_row(out)], "sections": section_rows(out),
+                "records": record_rows(out)}
+    except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as e:
+        raise ExportError(f"{out.path}: not a valid output file ({type(e).__name__}: "
+                          f"{' '.join(str(e).split())[:120]})") from None
+    for table, table_rows in rows.items():
+        for i, row in enumerate(table_rows):
+            for col, v in row.items():
+                problem = _type_problem(col, v)
+                if problem:
+                    raise ExportError(f"{out.path}: not a valid output file ({table} row {i + 1}, "
+                                      f"{col}: {problem})")
+    return rows
+
+
+def _type_problem(col: str, v) -> str | None:
+    if v is None:
+        return None
+    if col in INT_COLUMNS:
+        if isinstance(v, bool) or not isinstance(v, int):
+            return f"expected an integer, got {type(v).__name__}"
+        if not -_INT64 <= v < _INT64:
+            return "integer out of range"
+    elif col in FLOAT_COLUMNS:
+        if not isinstance(v, float) or not math.isfinite(v):
+            return "expected a finite number"
+    elif col in JSON_COLUMNS:
+        if not isinstance(v, list) or not all(x is None or isinstance(x, str) for x in v):
+            return "expected a list of strings"
+    elif not isinstance(v, str):
+        return f"expected text, got {type(v).__name__}"
+    return None

@@ -30,7 +30,13 @@ def add_parser(sub) -> None:
 
 
 def _error(msg: str) -> None:
-    print(f"govreport: error: {msg}", file=sys.stderr)
+    from pipeline.paths import shown
+    print(f"govreport: error: {shown(msg)}", file=sys.stderr)
+
+
+def _cannot_write(dest: str, e: OSError) -> None:
+    where = e.filename if isinstance(e.filename, str) else dest
+    _error(f"{where}: cannot write: {e.strerror or e}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,18 +47,30 @@ def run(args: argparse.Namespace) -> int:
     try:
         if db:
             failed |= _to_db(args, db)
+        # A folder that cannot be written (read-only, full disk): one line, and the other
+        # targets still run; the old files there stay whole (written via temp files).
         if args.csv:
             from pipeline.export.files import export_csv
-            st = export_csv(args.outdir, args.csv, on_error=_error)
-            print(f"export: {st.documents} documents, {st.records} records -> {args.csv}/*.csv",
-                  file=sys.stderr)
-            failed |= bool(st.errors)
+            try:
+                st = export_csv(args.outdir, args.csv, on_error=_error)
+            except OSError as e:
+                _cannot_write(args.csv, e)
+                failed = True
+            else:
+                print(f"export: {st.documents} documents, {st.records} records -> {args.csv}/*.csv",
+                      file=sys.stderr)
+                failed |= bool(st.errors)
         if args.parquet:
             from pipeline.export.files import export_parquet
-            st = export_parquet(args.outdir, args.parquet, on_error=_error)
-            print(f"export: {st.documents} documents, {st.records} records -> "
-                  f"{args.parquet}/*.parquet", file=sys.stderr)
-            failed |= bool(st.errors)
+            try:
+                st = export_parquet(args.outdir, args.parquet, on_error=_error)
+            except OSError as e:
+                _cannot_write(args.parquet, e)
+                failed = True
+            else:
+                print(f"export: {st.documents} documents, {st.records} records -> "
+                      f"{args.parquet}/*.parquet", file=sys.stderr)
+                failed |= bool(st.errors)
     except ExportError as e:
         _error(str(e))
         return 1

@@ -18,8 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pipeline.export import (DOCUMENT_COLUMNS, Output, document_row, readable_outputs,
-                             record_rows, section_rows)
+from pipeline.export import DOCUMENT_COLUMNS, ExportError, Output, readable_outputs, rows_of
 
 SCHEMA_VERSION = 1
 CHUNK = 500                 # rows per statement when deleting by id lists
@@ -231,7 +230,8 @@ def _unique(rows: list[dict]) -> list[dict]:
 
 def export_document(conn: Connection, out: Output, *, force: bool = False) -> bool:
     """Write one document; False when the database already holds this very output."""
-    row = document_row(out)
+    rows = rows_of(out)
+    row = rows["documents"][0]
     found = conn.execute(sa.select(documents.c.id, documents.c.output_sha256)
                          .where(documents.c.name == out.name)).first()
     if found and found.output_sha256 == out.sha256 and not force:
@@ -242,8 +242,8 @@ def export_document(conn: Connection, out: Output, *, force: bool = False) -> bo
                      .values(**row, exported_at=sa.func.current_timestamp()))
     else:
         doc_id = conn.execute(documents.insert().values(**row)).inserted_primary_key[0]
-    secs = _unique([{**r, "document_id": doc_id} for r in section_rows(out)])
-    recs = _unique([{**r, "document_id": doc_id} for r in record_rows(out)])
+    secs = _unique([{**r, "document_id": doc_id} for r in rows["sections"]])
+    recs = _unique([{**r, "document_id": doc_id} for r in rows["records"]])
     known = {s["id"] for s in secs}
     for r in recs:                          # a dangling section id would break the FK
         if r["section_id"] not in known:
@@ -279,6 +279,12 @@ def export_outputs(outdir: str | Path, engine: Engine, *, force: bool = False,
         try:
             with engine.begin() as conn:
                 written = export_document(conn, out, force=force)
+        except ExportError as e:
+            msg = str(e)
+            stats.errors.append(msg)
+            if on_error:
+                on_error(msg)
+            continue
         except sa.exc.SQLAlchemyError as e:
             msg = f"{out.path}: database error: {' '.join(str(e.orig or e).split())[:300]}"
             stats.errors.append(msg)

@@ -17,17 +17,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.export import (DOCUMENT_COLUMNS, JSON_COLUMNS, RECORD_COLUMNS, SECTION_COLUMNS,
-                             document_row, readable_outputs, record_rows, section_rows)
+from pipeline.export import (DOCUMENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, JSON_COLUMNS,
+                             RECORD_COLUMNS, SECTION_COLUMNS, ExportError, readable_outputs,
+                             rows_of)
 
 TABLES = {
     "documents": DOCUMENT_COLUMNS,
     "sections": ("document",) + SECTION_COLUMNS,
     "records": ("document",) + RECORD_COLUMNS,
 }
-_INT = {"year", "n_sections", "n_records", "level", "start_offset", "end_offset",
-        "sentence_start", "sentence_end", "page", "paragraph"}
-_FLOAT = {"value", "value_max"}
+_INT = INT_COLUMNS
+_FLOAT = FLOAT_COLUMNS
 ROW_GROUP = 50_000
 
 
@@ -40,10 +40,26 @@ class FileStats:
 
 
 def _rows_by_table(out) -> dict[str, list[dict]]:
+    """Rows of one output; ExportError when its content does not fit the tables."""
+    rows = rows_of(out)
     name = out.name
-    return {"documents": [document_row(out)],
-            "sections": [{"document": name, **r} for r in section_rows(out)],
-            "records": [{"document": name, **r} for r in record_rows(out)]}
+    return {"documents": rows["documents"],
+            "sections": [{"document": name, **r} for r in rows["sections"]],
+            "records": [{"document": name, **r} for r in rows["records"]]}
+
+
+def _good_outputs(outdir, stats: FileStats, on_error):
+    """(output, its rows) for each output that reads and fits; each other one is an error
+    of its own and the export goes on."""
+    for out in readable_outputs(outdir, stats.errors, on_error):
+        try:
+            rows = _rows_by_table(out)
+        except ExportError as e:
+            stats.errors.append(str(e))
+            if on_error:
+                on_error(str(e))
+            continue
+        yield out, rows
 
 
 @contextlib.contextmanager
@@ -61,6 +77,11 @@ def _atomic_path(path: Path):
         raise
 
 
+# A text cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(…)
+# in a metric or title would run on opening the CSV): OWASP's rule is to prefix a quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(col: str, v):
     if v is None:
         return ""
@@ -68,6 +89,8 @@ def _csv_cell(col: str, v):
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, float) and v.is_integer():
         return str(int(v))                  # 19298, not 19298.0
+    if isinstance(v, str) and v.startswith(_FORMULA_STARTS):
+        return "'" + v                      # numbers stay numbers: only text is escaped
     return v
 
 
@@ -82,8 +105,8 @@ def export_csv(outdir: str | Path, dest: str | Path, on_error=None) -> FileStats
             w = csv.writer(f)
             w.writerow(cols)
             writers[table] = w
-        for out in readable_outputs(outdir, stats.errors, on_error):
-            for table, rows in _rows_by_table(out).items():
+        for out, by_table in _good_outputs(outdir, stats, on_error):
+            for table, rows in by_table.items():
                 cols = TABLES[table]
                 writers[table].writerows([_csv_cell(c, r.get(c)) for c in cols] for r in rows)
             stats.documents += 1
@@ -127,8 +150,8 @@ def export_parquet(outdir: str | Path, dest: str | Path, on_error=None) -> FileS
                 writers[table].write_table(pa.Table.from_pylist(buffers[table], schema=schemas[table]))
                 buffers[table] = []
 
-        for out in readable_outputs(outdir, stats.errors, on_error):
-            for table, rows in _rows_by_table(out).items():
+        for out, by_table in _good_outputs(outdir, stats, on_error):
+            for table, rows in by_table.items():
                 buffers[table].extend(rows)
                 if len(buffers[table]) >= ROW_GROUP:
                     flush(table)

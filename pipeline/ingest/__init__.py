@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from pipeline.document import Block, Document, InputError
+from pipeline.paths import readable_name
 
 MAX_BYTES = int(os.environ.get("GOVREPORT_MAX_BYTES", 200 * 1024 * 1024))
 SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf",
@@ -62,7 +63,7 @@ def read_document(path: str | os.PathLike) -> Document:
     else:
         from pipeline.ingest.txt import read_txt
         lines, encoding = read_txt(data, markdown=(fmt == "md"))
-    doc = Document(source=path.name, format=fmt, encoding=encoding, sha256=sha)
+    doc = Document(source=readable_name(path.name), format=fmt, encoding=encoding, sha256=sha)
     assemble(doc, lines)
     if not doc.text.strip():
         raise InputError("no text found" + (" (scanned PDF without a text layer?)" if fmt == "pdf" else ""))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.paths import shown
 from pipeline.qa import QAInputError, document_name, load_output, load_output_dir
 
 HERE = Path(__file__).resolve().parent
@@ -420,11 +421,18 @@ def _write(path: Path, page: str) -> None:
     import os
 
     from pipeline.output import write_atomic
-    write_atomic(path, page)
-    # the temporary file behind write_atomic is private (0600); a page is for sharing
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    try:
+        write_atomic(path, page)
+        # the temporary file behind write_atomic is private (0600); a page is for sharing
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(path, 0o666 & ~mask)
+    except OSError as e:                # read-only folder, full disk: one line, no traceback
+        raise _CannotWrite(f"{path}: cannot write: {e.strerror or e}") from None
+
+
+class _CannotWrite(Exception):
+    pass
 
 
 def run(args) -> int:
@@ -463,5 +471,8 @@ def run(args) -> int:
         print(out)
         return 0
     except QAInputError as e:
-        print(f"govreport review: {e}", file=sys.stderr)
+        print(f"govreport review: {shown(str(e))}", file=sys.stderr)
         return 2
+    except _CannotWrite as e:
+        print(f"govreport review: error: {shown(str(e))}", file=sys.stderr)
+        return 1
