@@ -145,8 +145,9 @@ def file_sha256(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def versions(use_model: bool) -> dict:
-    """What an output depends on besides its input bytes."""
+def versions(use_model: bool, ocr: str = "auto") -> dict:
+    """What an output depends on besides its input bytes (the OCR mode and engine: a
+    scanned PDF's text depends on them)."""
     from pipeline.rules import rules_version
     model = None
     if use_model:
@@ -154,8 +155,10 @@ def versions(use_model: bool) -> dict:
             model = _model_version()
         except Exception as e:          # no model, or a broken one: fail before starting
             raise BatchError(_one_line(f"NER model: {e}")) from None
+    from pipeline.ingest.ocr import engine_version
     return {"pipeline": __version__, "rules": rules_version(), "model": model,
-            "use_model": bool(use_model)}
+            "use_model": bool(use_model), "ocr": ocr,
+            "ocr_engine": engine_version() if ocr != "never" else None}
 
 
 def _model_version() -> str:
@@ -253,7 +256,8 @@ def _time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, old)
 
 
-def _run_core(path: str, use_model: bool, timeout: float | None = None) -> tuple[dict | None, dict]:
+def _run_core(path: str, use_model: bool, timeout: float | None = None,
+              ocr: str = "auto") -> tuple[dict | None, dict]:
     t0 = time.perf_counter()
     res: dict = {"status": "ok", "error": None, "pid": os.getpid()}
     failed = _ensure_warm(use_model)
@@ -265,7 +269,7 @@ def _run_core(path: str, use_model: bool, timeout: float | None = None) -> tuple
         from pipeline.process import process_file
         try:
             with _time_limit(timeout):
-                obj = process_file(path, use_model=use_model)
+                obj = process_file(path, use_model=use_model, ocr=ocr)
         except DocumentTimeout:
             obj = None
             res.update(status="error", error=f"took longer than {timeout:g} s (--timeout); "
@@ -292,9 +296,9 @@ def _peak_rss_kb() -> int:
 
 
 def process_to_file(input_path: str, output_path: str, use_model: bool,
-                    timeout: float | None = None) -> dict:
+                    timeout: float | None = None, ocr: str = "auto") -> dict:
     """The per-document function: process one input and write its output atomically."""
-    obj, res = _run_core(input_path, use_model, timeout)
+    obj, res = _run_core(input_path, use_model, timeout, ocr)
     if obj is not None:
         text = dumps(obj)
         try:
@@ -306,14 +310,15 @@ def process_to_file(input_path: str, output_path: str, use_model: bool,
     return res
 
 
-def process_bytes(file_name: str, data: bytes, use_model: bool, timeout: float | None = None) -> dict:
+def process_bytes(file_name: str, data: bytes, use_model: bool, timeout: float | None = None,
+                  ocr: str = "auto") -> dict:
     """Like :func:`process_to_file` for a worker that cannot see the input or the output
     folder: the input comes as bytes, the output JSON goes back in ``res["json"]``."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="govreport-") as tmp:
         path = Path(tmp) / file_name      # the core names the document after the file
         path.write_bytes(data)
-        obj, res = _run_core(str(path), use_model, timeout)
+        obj, res = _run_core(str(path), use_model, timeout, ocr)
     if obj is not None:
         res["json"] = dumps(obj)
     res["peak_rss_kb"] = _peak_rss_kb()
@@ -327,9 +332,10 @@ class _Inline:
 
     restartable = False
 
-    def __init__(self, use_model: bool, timeout: float | None = None):
+    def __init__(self, use_model: bool, timeout: float | None = None, ocr: str = "auto"):
         self.use_model = use_model
         self.timeout = timeout
+        self.ocr = ocr
         self.limit = 1
 
     def submit(self, task: Task, outdir: Path):
@@ -337,7 +343,7 @@ class _Inline:
         fut: Future = Future()
         try:
             fut.set_result(process_to_file(str(task.input), str(outdir / task.name), self.use_model,
-                                           self.timeout))
+                                           self.timeout, self.ocr))
         except BaseException as e:
             fut.set_exception(e)
         return fut
@@ -360,10 +366,11 @@ class _Local:
 
     restartable = True                     # a hung worker can be killed and replaced
 
-    def __init__(self, jobs: int, use_model: bool, timeout: float | None = None):
+    def __init__(self, jobs: int, use_model: bool, timeout: float | None = None, ocr: str = "auto"):
         self.jobs = jobs
         self.use_model = use_model
         self.timeout = timeout
+        self.ocr = ocr
         self.limit = jobs * 2              # a few queued per worker, not the whole batch
         self._start()
 
@@ -374,7 +381,7 @@ class _Local:
 
     def submit(self, task: Task, outdir: Path):
         return self.pool.submit(process_to_file, str(task.input), str(outdir / task.name),
-                                self.use_model, self.timeout)
+                                self.use_model, self.timeout, self.ocr)
 
     def wait(self, futures, timeout: float):
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -435,11 +442,13 @@ class _Dask:
 
     restartable = False
 
-    def __init__(self, scheduler: str, use_model: bool, ship: bool, timeout: float | None = None):
+    def __init__(self, scheduler: str, use_model: bool, ship: bool, timeout: float | None = None,
+                 ocr: str = "auto"):
         from distributed import Client
         self.client = Client(scheduler)
         self.use_model = use_model
         self.timeout = timeout
+        self.ocr = ocr
         self.ship = ship
         workers = self.client.scheduler_info().get("workers", {})
         threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
@@ -448,9 +457,10 @@ class _Dask:
     def submit(self, task: Task, outdir: Path):
         if self.ship:
             return self.client.submit(process_bytes, task.input.name, task.input.read_bytes(),
-                                      self.use_model, self.timeout, pure=False)
+                                      self.use_model, self.timeout, self.ocr, pure=False)
         return self.client.submit(process_to_file, str(task.input.resolve()),
                                   str((outdir / task.name).resolve()), self.use_model, self.timeout,
+                                  self.ocr,
                                   pure=False)
 
     def wait(self, futures, timeout: float):
@@ -780,7 +790,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
               jobs: int | None = None, force: bool = False, executor: str = "local",
               scheduler: str | None = None, ship: bool = False,
               progress: str = "auto", stream=None,
-              timeout: float | None = DEFAULT_TIMEOUT_S) -> Summary:
+              timeout: float | None = DEFAULT_TIMEOUT_S, ocr: str = "auto") -> Summary:
     """Extract every input under ``paths`` into ``outdir``; see the module docstring."""
     outdir = Path(outdir)
     try:
@@ -793,12 +803,13 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
         _remove_stale_temp_files(outdir)
         manifest = Manifest(outdir)
         manifest.load()
-        key = versions(use_model)
+        key = versions(use_model, ocr)
         manifest.data.update({
             "tool": f"govreport {__version__} extract", "state": "running", "started": _now(),
             "finished": None, "versions": key,
             "options": {"executor": executor, "jobs": jobs if executor == "local" else None,
-                        "force": force, "use_model": use_model, "timeout": timeout or None},
+                        "force": force, "use_model": use_model, "timeout": timeout or None,
+                        "ocr": ocr},
             "inputs_not_found": [],
         })
         summary = Summary()
@@ -833,7 +844,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
                 finish(entry)
             manifest.save()
             if todo:
-                pool = _make_executor(executor, jobs, use_model, scheduler, ship, timeout or None)
+                pool = _make_executor(executor, jobs, use_model, scheduler, ship, timeout or None, ocr)
                 _drive(pool, todo, outdir, key, finish)
             manifest.data["state"] = "finished"
         except KeyboardInterrupt:
@@ -873,14 +884,14 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
 
 
 def _make_executor(kind: str, jobs: int, use_model: bool, scheduler: str | None, ship: bool,
-                   timeout: float | None = None):
+                   timeout: float | None = None, ocr: str = "auto"):
     if kind == "dask":
         if not scheduler:
             raise BatchError("--executor dask needs --scheduler ADDRESS")
-        return _Dask(scheduler, use_model, ship, timeout)
+        return _Dask(scheduler, use_model, ship, timeout, ocr)
     if jobs <= 0:
-        return _Inline(use_model, timeout)
-    return _Local(jobs, use_model, timeout)
+        return _Inline(use_model, timeout, ocr)
+    return _Local(jobs, use_model, timeout, ocr)
 
 
 def _check_made_with(res: dict, key: dict) -> None:
@@ -983,13 +994,16 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "extract", help="extract records from report files into one JSON file each",
         description="Extract quantities, agencies, case names and sections from report files "
-                    "(.txt .md .docx .pdf; folders are searched recursively) into OUTDIR, one "
+                    "(.txt .md .docx .pdf .html .doc; folders are searched recursively) into OUTDIR, one "
                     "JSON file per input. Incremental: unchanged inputs are skipped; an "
                     "interrupted run picks up where it stopped. Manifest: OUTDIR/_run.json.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
     p.add_argument("-o", "--output-dir", dest="outdir", default="outputs", metavar="OUTDIR",
                    help="where the JSON files go (default: outputs)")
     p.add_argument("--no-model", action="store_true", help="rules only: do not run the NER model")
+    p.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
+                   help="OCR of PDF pages (auto: only pages without a text layer, the default; "
+                        "never: text layer only; always: every page, for a garbled text layer)")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="worker processes (default: the number of CPU cores; 0: no workers, "
                         "everything in this process)")
@@ -1024,7 +1038,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(args.paths, args.outdir, use_model=not args.no_model, jobs=args.jobs,
                             force=args.force, executor=args.executor, scheduler=args.scheduler,
-                            ship=args.ship, progress=args.progress, timeout=args.timeout)
+                            ship=args.ship, progress=args.progress, timeout=args.timeout,
+                            ocr=args.ocr)
     except BatchError as e:
         print(f"govreport: error: {e}", file=sys.stderr)
         return 1

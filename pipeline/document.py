@@ -27,6 +27,8 @@ class Block:
     table: int | None = None         # 1-based table number, for table cells
     row: int | None = None
     col: int | None = None
+    ocr: bool = False                # text read by OCR from a page image (PDF scans)
+    confidence: float | None = None  # OCR: the lowest recognition confidence of its lines
 
 
 @dataclass

@@ -66,7 +66,7 @@ def document_json(doc: Document, rules_version: str, model_version: str | None =
             rec["parties"] = []
         ordered = {k: rec.get(k) for k in _COMMON + _BY_TYPE.get(r.type, ())}
         records.append(ordered)
-    return {
+    out = {
         "schema_version": SCHEMA_VERSION,
         "pipeline_version": __version__,
         "rules_version": rules_version,
@@ -77,6 +77,27 @@ def document_json(doc: Document, rules_version: str, model_version: str | None =
         "sections": sections,
         "records": records,
     }
+    add_ocr_marks(out, doc)
+    return out
+
+
+def add_ocr_marks(out: dict, doc: Document) -> None:
+    """Mark what came from OCR, for reviewers (nothing is added when no text did):
+    ``document.ocr`` names the engine, the pages and every OCR'd block with its span and
+    confidence; each record in such a block gets ``ocr: true`` and that ``confidence``."""
+    blocks = [b for b in doc.blocks if b.ocr]
+    if not blocks:
+        return
+    from pipeline.ingest.ocr import engine_version
+    out["document"]["ocr"] = {
+        "engine": engine_version(), "pages": sorted({b.page for b in blocks if b.page}),
+        "blocks": [{"start": b.start, "end": b.end, "page": b.page, "paragraph": b.paragraph,
+                    "ocr": True, "confidence": b.confidence} for b in blocks]}
+    for rec in out["records"]:
+        block = doc.block_at(rec["start"])
+        if block is not None and block.ocr:
+            rec["ocr"] = True
+            rec["confidence"] = block.confidence
 
 
 def dumps(obj: dict) -> str:

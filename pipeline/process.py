@@ -51,9 +51,10 @@ def report_year(title: str, head: str, source: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def process_file(path: str | os.PathLike, *, use_model: bool = True) -> dict:
-    """The output object (docs/OUTPUT.md) for one input file; InputError on bad input."""
-    doc = read_document(path)
+def process_file(path: str | os.PathLike, *, use_model: bool = True, ocr: str = "auto") -> dict:
+    """The output object (docs/OUTPUT.md) for one input file; InputError on bad input.
+    ``ocr``: when PDF pages are read by OCR (auto, never, always)."""
+    doc = read_document(path, ocr=ocr)
     process_document(doc, use_model=use_model)
     model = None
     if use_model:

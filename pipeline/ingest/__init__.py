@@ -35,7 +35,9 @@ def sniff_format(path: Path, head: bytes) -> str:
     return suffix or "txt"
 
 
-def read_document(path: str | os.PathLike) -> Document:
+def read_document(path: str | os.PathLike, *, ocr: str = "auto") -> Document:
+    """``ocr``: when PDF pages are read by OCR (``auto``, ``never``, ``always``; see
+    :mod:`pipeline.ingest.ocr`); other formats ignore it."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -50,7 +52,7 @@ def read_document(path: str | os.PathLike) -> Document:
     sha = hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
         from pipeline.ingest.pdf import read_pdf
-        lines, encoding = read_pdf(path), None
+        lines, encoding = read_pdf(path, ocr=ocr), None
     elif fmt == "docx":
         from pipeline.ingest.docx import read_docx
         lines, encoding = read_docx(path), None

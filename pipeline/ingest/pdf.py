@@ -11,6 +11,9 @@
   numbers are dropped; each paragraph keeps the page it starts on.
 - Tables found by pdfplumber are kept as tables (one block per cell) and their text is
   kept out of the paragraphs.
+- Pages without a text layer (scans) are read by OCR (:mod:`pipeline.ingest.ocr`) into
+  lines of the same shape; their paragraphs are marked ``ocr`` with the lowest line
+  confidence.
 """
 from __future__ import annotations
 
@@ -29,14 +32,18 @@ _PARAGRAPH_END = "。！？；"
 TITLE_TYPE = 1.25
 _TITLE_LEN = 40
 _NOT_A_TITLE = re.compile(r"[。；，,：:]$|^[\d\s年月日.\-/]+$|^目\s*录$")
+# An OCR line this much taller than the usual OCR line is in a title type.
+OCR_TITLE_RATIO = 1.3
 MARGIN = 0.08      # share of the page height treated as header/footer band
 
 
-def read_pdf(path) -> list[tuple[str, dict]]:
+def read_pdf(path, ocr: str = "auto") -> list[tuple[str, dict]]:
     import pdfplumber
+    from pipeline.ingest.ocr import check_mode
     from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
     from pdfminer.pdfparser import PDFSyntaxError
 
+    check_mode(ocr)
     try:
         pdf = pdfplumber.open(str(path))
     except (PDFPasswordIncorrect, PDFEncryptionError):
@@ -52,12 +59,17 @@ def read_pdf(path) -> list[tuple[str, dict]]:
     with pdf:
         try:
             pages = [_read_page(page) for page in pdf.pages]
+            scanned = _read_scanned_pages(path, pdf.pages, pages, ocr)
         except InputError:
             raise
         except Exception as e:
             raise InputError(f"corrupt PDF ({type(e).__name__}: {str(e)[:80]})") from None
     if not any(p["lines"] or p["tables"] for p in pages):
-        raise InputError("no text layer (scanned PDF?): nothing to extract without OCR")
+        if scanned:
+            raise InputError(f"no text layer, and OCR found no text on its {scanned} page(s) "
+                             "(blank or unreadable scan?)")
+        raise InputError("no text layer (scanned PDF?): nothing to extract without OCR"
+                         + (" (--ocr never)" if ocr == "never" else ""))
     _drop_running_lines(pages)
     return _paragraphs(pages)
 
@@ -93,6 +105,44 @@ def _read_page(page) -> dict:
                           "top": ln["top"], "bottom": ln["bottom"]})
     return {"number": page.page_number, "width": page.width, "height": page.height,
             "lines": lines, "tables": tables}
+
+
+def _read_scanned_pages(path, plumber_pages, pages: list[dict], mode: str) -> int:
+    """Replace the text of the pages OCR reads (see ``ocr.page_needs_ocr``) by OCR lines;
+    the number of pages read so."""
+    from pipeline.ingest.ocr import ocr_page, page_needs_ocr
+    scanned = []
+    for i, (page, p) in enumerate(zip(plumber_pages, pages)):
+        chars = sum(len(ln["text"]) for ln in p["lines"]) + sum(
+            len(c or "") for t in p["tables"] for row in t["rows"] for c in row)
+        if page_needs_ocr(page, chars, mode):
+            try:
+                p["lines"], p["tables"] = ocr_page(path, i), []
+            except (InputError, MemoryError):
+                raise
+            except Exception as e:      # the page's image or the OCR engine, not the PDF
+                raise InputError(f"OCR failed on page {i + 1} ({type(e).__name__}: {str(e)[:80]})") from None
+            scanned.append(p)
+    if scanned:
+        _ocr_heights_in_type_sizes(scanned, [p for p in pages if not any(p is q for q in scanned)])
+    return len(scanned)
+
+
+def _ocr_heights_in_type_sizes(scanned: list[dict], text_pages: list[dict]) -> None:
+    """OCR box heights carry the detector's padding and vary with brackets and digits,
+    so the title-type test would take many OCR lines for titles. An OCR line whose type
+    size (``ocr.type_size``) is well above the usual one keeps its size relative to it;
+    the rest are body type. The body type is that of the text-layer pages where there
+    are some, so both compare."""
+    sizes = sorted(ln["size"] for p in scanned for ln in p["lines"] if ln.get("size"))
+    if not sizes:
+        return
+    usual = sizes[len(sizes) // 2]
+    body = _body_height(text_pages) or usual
+    for p in scanned:
+        for ln in p["lines"]:
+            ratio = (ln.get("size") or usual) / usual
+            ln["height"] = body * (ratio if ratio >= OCR_TITLE_RATIO else 1.0)
 
 
 def _key(text: str) -> str:
@@ -177,27 +227,39 @@ def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
             char_w = max(4.0, height)
             indented = item["x0"] > left + 1.5 * char_w if left is not None else False
             full = right is not None and item["x1"] >= right - 1.5 * char_w
-            if open_par and title_type(open_par[3]) != title_type(height):
+            if open_par and ("confidence" in item) != bool(open_par[1].get("ocr")):
+                pass                       # text-layer and OCR lines never share a paragraph (its mark holds for all of it)
+            elif open_par and title_type(open_par[3]) != title_type(height):
                 pass                       # title type and body type never run together
             elif open_par and title_type(height) and open_par[1]["page"] == p["number"] \
                     and open_par[0][-1] not in _PARAGRAPH_END + "：:" \
                     and abs(open_par[3] - height) <= 0.1 * height \
                     and len(open_par[0]) + len(text) <= _TITLE_LEN and not _STARTS_STRUCTURE.match(text):
                 open_par[0] += text        # a title in large type wrapped onto a second line
+                _mark_ocr(open_par[1], item)
                 continue
             elif (open_par and open_par[2] and not indented
                     and not _STARTS_STRUCTURE.match(text)):
                 open_par[0] += text
                 open_par[2] = full and text[-1] not in _PARAGRAPH_END
+                _mark_ocr(open_par[1], item)
                 continue
             if open_par:
                 close()
             n_par += 1
             open_par = [text, {"page": p["number"], "paragraph": n_par},
                         full and text[-1] not in _PARAGRAPH_END, height]
+            _mark_ocr(open_par[1], item)
     if open_par:
         close()
     return parts
+
+
+def _mark_ocr(attrs: dict, line: dict) -> None:
+    """A paragraph with OCR lines is marked, with the confidence of its weakest line."""
+    if "confidence" in line:
+        attrs["ocr"] = True
+        attrs["confidence"] = round(min(attrs.get("confidence", 1.0), line["confidence"]), 3)
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -1,7 +1,7 @@
 """A stand-in for pipeline.process used by the batch tests where the real core cannot do
 what a test needs (a worker that crashes, a document that takes a known time).
 
-It follows the real interface: process_file(path, *, use_model=True) -> output dict,
+It follows the real interface: process_file(path, *, use_model=True, ocr="auto") -> output dict,
 InputError for bad input, warm_up(use_model). Install it with ``install()`` before the
 batch starts; forked workers inherit it.
 """
@@ -29,7 +29,7 @@ def warm_up(use_model: bool = True) -> None:
     WARMED.append(use_model)
 
 
-def process_file(path, *, use_model: bool = True) -> dict:
+def process_file(path, *, use_model: bool = True, ocr: str = "auto") -> dict:
     path = Path(path)
     data = path.read_bytes()
     if path.name.startswith("crash-"):
