@@ -15,3 +15,26 @@ def test_publication_date_is_not_the_report_year():
 def test_year_from_file_name_last():
     assert report_year("", "各位代表：现在，我代表市人民政府向大会报告工作", "gov-work-report-sanya-2024.txt") == 2024
     assert report_year("", "各位代表：", "report.txt") is None
+
+
+def test_a_report_that_lost_its_full_stops_gives_records_with_bounded_sentences(tmp_path):
+    """The Tianhe report on one line without 。！？: figures are still read, each record
+    carries a clause-sized piece, not the whole line, and the output stays a small
+    multiple of the text."""
+    import json
+    from pathlib import Path
+
+    from pipeline.output import dumps
+    from pipeline.process import process_file
+    from pipeline.segment import PIECE
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "tianhe-ip-2023.txt").read_text(
+        encoding="utf-8")
+    line = "".join(ch for ch in text if ch not in "。！？\n")
+    p = tmp_path / "tianhe-one-line.txt"
+    p.write_text(line + "\n", encoding="utf-8")
+    obj = process_file(p, use_model=False)
+    grants = [r for r in obj["records"] if r["type"] == "quantity" and r["value"] == 19298]
+    assert grants and grants[0]["unit"] == "件"
+    assert max(len(r["sentence"]) for r in obj["records"]) <= PIECE
+    assert len(dumps(obj).encode("utf-8")) <= 20 * len(line.encode("utf-8"))
+    json.loads(dumps(obj))
