@@ -165,7 +165,7 @@ def test_schema_version_is_recorded_and_a_newer_database_refused(target):
     assert ensure_schema(engine) == exportdb.SCHEMA_VERSION
     assert ensure_schema(engine) == exportdb.SCHEMA_VERSION          # second use: no-op
     with engine.begin() as conn:
-        assert conn.execute(sa.select(exportdb.schema_version.c.version)).scalars().all() == [1]
+        assert conn.execute(sa.select(exportdb.schema_version.c.version)).scalars().all() == [exportdb.SCHEMA_VERSION]
         conn.execute(exportdb.schema_version.insert().values(version=99))
     with pytest.raises(DatabaseError, match="newer than this govreport"):
         ensure_schema(engine)
@@ -180,10 +180,11 @@ def test_a_migration_runs_once_on_first_use(target, monkeypatch):
         steps.append(1)
         conn.execute(sa.text("ALTER TABLE documents ADD COLUMN note TEXT"))
 
-    monkeypatch.setattr(exportdb, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(exportdb.MIGRATIONS, 1, add_note_column)
-    assert ensure_schema(engine) == 2
-    assert ensure_schema(engine) == 2
+    now = exportdb.SCHEMA_VERSION
+    monkeypatch.setattr(exportdb, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setitem(exportdb.MIGRATIONS, now, add_note_column)
+    assert ensure_schema(engine) == now + 1
+    assert ensure_schema(engine) == now + 1
     assert steps == [1]
     with engine.connect() as conn:
         assert "note" in {c["name"] for c in sa.inspect(conn).get_columns("documents")}
@@ -376,3 +377,97 @@ def test_export_onto_a_read_only_folder_is_one_line(tmp_path, as_plain_user):
     assert runs[0].stderr.startswith(f"govreport: error: {ro / 'csv'}: ")
     assert runs[2].stderr.startswith(f"govreport review: error: {ro / 'page.html'}: ")
     assert not list(ro.iterdir())
+
+
+# --- period and status ------------------------------------------------------------------
+
+REPORTS = Path(__file__).resolve().parent.parent / "outputs"
+WORK_REPORTS = ("gov-work-report-changsha-2024.docx.json", "gov-work-report-hangzhou-2024.txt.json",
+                "gov-work-report-china-2018.txt.json", "stats-communique-luoyang-2023.txt.json")
+GDP_GROWTH = """
+SELECT d.region_name, r.value, r.status, r.period_start, r.period_end
+FROM records r JOIN documents d ON d.id = r.document_id
+WHERE r.type = 'quantity' AND r.role = 'change' AND r.metric LIKE '%生产总值%'
+  AND r.period_start = '2023' AND r.period_end = '2023' {status}
+ORDER BY d.region_name, r.start_offset
+"""
+
+
+def reports_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "reports"
+    dest.mkdir()
+    for name in WORK_REPORTS:
+        shutil.copy(REPORTS / name, dest / name)
+    return dest
+
+
+def test_2023_actual_gdp_growth_by_region_has_no_targets(target, tmp_path):
+    db, extra, engine = target
+    assert main(["export", str(reports_copy(tmp_path)), "--db", db, *extra]) == 0
+    with engine.connect() as conn:
+        actual = [tuple(r) for r in conn.execute(sa.text(GDP_GROWTH.format(status="AND r.status = 'actual'")))]
+        every = [tuple(r) for r in conn.execute(sa.text(GDP_GROWTH.format(status="")))]
+        plans = conn.execute(sa.text(
+            "SELECT count(*) FROM records WHERE metric LIKE '%生产总值%' AND status = 'target'")).scalar()
+    regions = {r[0] for r in actual}
+    assert {"杭州市", "洛阳市"} <= regions            # Hangzhou's 2023 result, Luoyang's communiqué
+    assert all(r[2] == "actual" for r in actual)
+    # the same metric is in the database as a 2024 target (杭州 5.5%) and as a 2023
+    # estimate (长沙 5%, 预计数): the period and status columns keep them out
+    assert plans >= 2
+    assert ("长沙市", 5.0, "estimate", "2023", "2023") in every
+    assert not any(r[2] == "target" for r in every)
+
+
+def test_period_columns_hold_years_and_ranges(target, tmp_path):
+    db, extra, engine = target
+    assert main(["export", str(reports_copy(tmp_path)), "--db", db, *extra]) == 0
+    with engine.connect() as conn:
+        spans = conn.execute(sa.text(
+            "SELECT text, period_start, period_end, status FROM records WHERE period_start <> period_end "
+            "ORDER BY period_start")).all()
+        untimed = conn.execute(sa.text(
+            "SELECT count(*) FROM records WHERE type = 'quantity' AND status IS NULL")).scalar()
+        ref = dict(conn.execute(sa.text("SELECT name, reference_year FROM documents")).all())
+    assert ("17年", "2007", "2023", "actual") in [tuple(r) for r in spans]      # 连续17年
+    assert untimed == 0
+    assert ref["gov-work-report-hangzhou-2024.txt"] == 2023
+    assert ref["gov-work-report-china-2018.txt"] == 2017
+
+
+def test_a_version_1_database_is_migrated_and_filled_on_next_export(tmp_path):
+    path = tmp_path / "old.sqlite"
+    reports = reports_copy(tmp_path)
+    engine = make_engine(str(path))
+    assert main(["export", str(reports), "--db", str(path)]) == 0
+    # take the database back to version 1: no period/status columns, no index
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_records_status_period"))
+        for col in ("period_start", "period_end", "status"):
+            conn.execute(sa.text(f"ALTER TABLE records DROP COLUMN {col}"))
+        conn.execute(sa.text("ALTER TABLE documents DROP COLUMN reference_year"))
+        conn.execute(sa.text("DELETE FROM schema_version"))
+        conn.execute(sa.text("INSERT INTO schema_version (version) VALUES (1)"))
+    assert main(["export", str(reports), "--db", str(path)]) == 0
+    with engine.connect() as conn:
+        versions = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
+        filled = conn.execute(sa.text(
+            "SELECT count(*) FROM records WHERE type = 'quantity' AND status IS NOT NULL")).scalar()
+        quantities = conn.execute(sa.text("SELECT count(*) FROM records WHERE type = 'quantity'")).scalar()
+    engine.dispose()
+    assert versions == [1, 2]
+    assert quantities > 0 and filled == quantities
+
+
+def test_csv_and_parquet_carry_period_and_status(tmp_path):
+    reports = reports_copy(tmp_path)
+    assert main(["export", str(reports), "--csv", str(tmp_path / "csv"), "--parquet", str(tmp_path / "pq")]) == 0
+    with open(tmp_path / "csv" / "records.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["type"] == "quantity"]
+    assert all(r["status"] in ("actual", "target", "estimate") for r in rows)
+    assert {"2024", "2023"} <= {r["period_start"] for r in rows}
+    import pyarrow.parquet as pq
+    table = pq.read_table(tmp_path / "pq" / "records.parquet", columns=["period_start", "period_end", "status"])
+    assert set(table.column("status").to_pylist()) >= {"actual", "target", "estimate"}
+    docs = pq.read_table(tmp_path / "pq" / "documents.parquet", columns=["reference_year"])
+    assert 2023 in docs.column("reference_year").to_pylist()

@@ -283,3 +283,25 @@ def test_bad_input(tmp_path, capsys):
     assert main(["diff", str(bad), str(bad)]) == 2
     assert "not a UTF-8 JSON file" in capsys.readouterr().err
     assert main(["diff", str(tmp_path / "none.json"), str(bad)]) == 2
+
+
+def test_a_changed_period_or_status_is_reported(tmp_path, capsys):
+    """A rule change that turns a 2023 result into a 2024 target shows as a changed record."""
+    def timed(records, period, status):
+        for r in records:
+            r["period"], r["status"] = "2023", "actual"
+            if r["text"] == "29.6%":
+                r["period"], r["status"] = period, status
+        return records
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(run_output(records=timed(old_records(), "2023", "actual")),
+                              ensure_ascii=False), encoding="utf-8")
+    new_out = run_output(records=timed(old_records(), "2024", "target"))
+    new_out["document"]["reference_year"] = 2023
+    new.write_text(json.dumps(new_out, ensure_ascii=False), encoding="utf-8")
+    (d,) = qadiff.diff_paths(old, new).documents
+    assert summary_of(d) == [("changed", "29.6%", ("period", "status"), "id")]
+    assert d.document_changes == [("document.reference_year", None, 2023)]
+    assert main(["diff", str(old), str(new), "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert "period 2023 → 2024" in out and "status actual → target" in out

@@ -359,3 +359,32 @@ def test_diff_page_colours_changes(browser, tmp_path):
     pg.select_option("#f-status", "")
     assert o.visible_rows().count() == len(recs) + 1
     o.page.close()
+
+
+@pytest.fixture
+def timed_page(browser, tmp_path):
+    """A work report's review page: its figures are results, estimates and targets."""
+    out = load(Path(__file__).resolve().parent.parent / "outputs" / "gov-work-report-hangzhou-2024.txt.json")
+    path = tmp_path / "hangzhou.html"
+    path.write_text(review.review_page(out), encoding="utf-8")
+    o = Opened(browser, path)
+    yield o, out
+    o.page.close()
+
+
+def test_period_and_status_shown_and_filtered(timed_page):
+    opened, out = timed_page
+    pg = opened.page
+    quantities = [r for r in out["records"] if r["type"] == "quantity"]
+    targets = [r for r in quantities if r["status"] == "target"]
+    assert 0 < len(targets) < len(quantities)
+    head = pg.locator("#records thead th").all_inner_texts()
+    assert "period" in head and "status" in head
+    pg.select_option("#f-fstatus", "target")
+    assert opened.visible_rows().count() == len(targets)
+    assert set(opened.visible_rows().evaluate_all("rs => rs.map(r => r.dataset.fstatus)")) == {"target"}
+    first = opened.visible_rows().first.inner_text()
+    assert targets[0]["period"] in first and "target" in first
+    pg.select_option("#f-fstatus", "")
+    assert opened.visible_rows().count() == len(out["records"])
+    assert opened.errors == []

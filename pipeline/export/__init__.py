@@ -6,7 +6,8 @@ outputs of any earlier run. Every exporter sees the same three tables, built her
 - documents: one row per output file, keyed by ``name`` (the output file name without
   ``.json``, unique within an output folder even where two inputs share a file name);
 - sections:  (document, id) -> marker, title, level, offsets, parent;
-- records:   (document, id) -> the record's typed fields.
+- records:   (document, id) -> the record's typed fields; a quantity's ``period`` is split
+  into ``period_start`` and ``period_end`` (years or year-months) beside its ``status``.
 """
 from __future__ import annotations
 
@@ -21,16 +22,17 @@ SKIP_PREFIXES = ("_", ".")      # _run.json and temp files are not outputs
 
 DOCUMENT_COLUMNS = (
     "name", "source", "format", "encoding", "sha256", "title", "region_name", "region_district",
-    "region_city", "region_province", "region_level", "year", "schema_version",
+    "region_city", "region_province", "region_level", "year", "reference_year", "schema_version",
     "pipeline_version", "rules_version", "output_sha256", "n_sections", "n_records", "text")
 SECTION_COLUMNS = ("id", "marker", "title", "level", "start_offset", "end_offset", "parent_id",
                    "path")
 RECORD_COLUMNS = (
     "id", "type", "text", "start_offset", "end_offset", "sentence", "sentence_start",
     "sentence_end", "section_id", "section_path", "page", "paragraph", "source", "value",
-    "value_max", "unit", "kind", "role", "direction", "qualifier", "metric", "canonical", "parties")
+    "value_max", "unit", "kind", "role", "direction", "qualifier", "metric", "period_start",
+    "period_end", "status", "canonical", "parties")
 JSON_COLUMNS = {"section_path", "parties", "path"}      # lists of strings
-INT_COLUMNS = {"year", "n_sections", "n_records", "level", "start_offset", "end_offset",
+INT_COLUMNS = {"year", "reference_year", "n_sections", "n_records", "level", "start_offset", "end_offset",
                "sentence_start", "sentence_end", "page", "paragraph"}
 FLOAT_COLUMNS = {"value", "value_max"}
 _INT64 = 2 ** 63
@@ -102,6 +104,7 @@ def document_row(out: Output) -> dict:
         "region_name": region.get("name"), "region_district": region.get("district"),
         "region_city": region.get("city"), "region_province": region.get("province"),
         "region_level": region.get("level"), "year": doc.get("year"),
+        "reference_year": doc.get("reference_year"),
         "schema_version": out.data.get("schema_version"),
         "pipeline_version": out.data.get("pipeline_version"),
         "rules_version": out.data.get("rules_version"), "output_sha256": out.sha256,
@@ -127,10 +130,21 @@ def section_rows(out: Output) -> list[dict]:
     return rows
 
 
+def period_bounds(period) -> tuple[str | None, str | None]:
+    """``"2019/2023"`` → ("2019", "2023"); ``"2023-01/2023-10"`` → ("2023-01", "2023-10");
+    ``"2023"`` → ("2023", "2023"). Years and year-months compare correctly as text, so a
+    query can ask ``period_start >= '2023' AND period_end <= '2023-12'``."""
+    if not isinstance(period, str) or not period:
+        return None, None
+    start, _, end = period.partition("/")
+    return start, end or start
+
+
 def record_rows(out: Output) -> list[dict]:
     rows = []
     for r in out.data["records"]:
         row = {c: r.get(c) for c in RECORD_COLUMNS}
+        row["period_start"], row["period_end"] = period_bounds(r.get("period"))
         row["start_offset"] = r.get("start")
         row["end_offset"] = r.get("end")
         for c in ("value", "value_max"):

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from pipeline.export import DOCUMENT_COLUMNS, ExportError, Output, readable_outputs, rows_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CHUNK = 500                 # rows per statement when deleting by id lists
 
 
@@ -53,6 +53,7 @@ documents = sa.Table(
     sa.Column("region_province", sa.Text),
     sa.Column("region_level", sa.Text),
     sa.Column("year", sa.Integer),
+    sa.Column("reference_year", sa.Integer),
     sa.Column("schema_version", sa.Text),
     sa.Column("pipeline_version", sa.Text),
     sa.Column("rules_version", sa.Text),
@@ -107,6 +108,9 @@ records = sa.Table(
     sa.Column("direction", sa.Text),
     sa.Column("qualifier", sa.Text),
     sa.Column("metric", sa.Text),
+    sa.Column("period_start", sa.Text),
+    sa.Column("period_end", sa.Text),
+    sa.Column("status", sa.Text),
     sa.Column("canonical", sa.Text),
     sa.Column("parties", _json_type()),
     sa.ForeignKeyConstraint(["document_id", "section_id"], ["sections.document_id", "sections.id"],
@@ -116,11 +120,30 @@ records = sa.Table(
     sa.Index("ix_records_kind_role", "kind", "role"),
     sa.Index("ix_records_canonical", "canonical"),
     sa.Index("ix_records_section", "document_id", "section_id"),
+    sa.Index("ix_records_status_period", "status", "period_start", "period_end"),
 )
 
-# Forward migrations: MIGRATIONS[n] takes a database at version n to n + 1. Version 1 is
-# created whole by create_all; add steps here when the tables change.
-MIGRATIONS: dict[int, object] = {}
+def _add_period_and_status(conn: Connection) -> None:
+    """Version 1 → 2: records get ``period_start``, ``period_end`` and ``status``, documents
+    ``reference_year``. Columns are added where missing; every document's stored output hash
+    is cleared so that the next export writes its rows again and fills them."""
+    insp = sa.inspect(conn)
+    for table, cols in ((documents, ("reference_year",)),
+                        (records, ("period_start", "period_end", "status"))):
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for name in cols:
+            if name not in have:
+                col = table.c[name]
+                ddl = col.type.compile(dialect=conn.dialect)
+                conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN {name} {ddl}'))
+    if "ix_records_status_period" not in {i["name"] for i in insp.get_indexes("records")}:
+        next(i for i in records.indexes if i.name == "ix_records_status_period").create(conn)
+    conn.execute(documents.update().values(output_sha256=""))
+
+
+# Forward migrations: MIGRATIONS[n] takes a database at version n to n + 1. The current
+# version is created whole by create_all; add steps here when the tables change.
+MIGRATIONS: dict[int, object] = {1: _add_period_and_status}
 
 
 class DatabaseError(Exception):

@@ -30,14 +30,14 @@ from pipeline.qa import QAInputError, document_name, load_output, load_output_di
 # Never compared: the id is what matching starts from, not a property of the record.
 NOT_COMPARED = {"id"}
 OFFSET_FIELDS = ("start", "end", "sentence_start", "sentence_end")
-DOCUMENT_FIELDS = ("source", "format", "encoding", "title", "region", "year")
+DOCUMENT_FIELDS = ("source", "format", "encoding", "title", "region", "year", "reference_year")
 # Shown for information, not counted as changes: a new rules file or a re-saved input
 # changes these without changing what was extracted.
 VERSION_FIELDS = ("schema_version", "pipeline_version", "rules_version", "document.sha256")
 SECTION_FIELDS = ("marker", "title", "level")
 # Field order in listings: the ones a reviewer reads first.
 FIELD_ORDER = ("text", "value", "value_max", "unit", "kind", "role", "direction", "qualifier",
-               "metric", "indicator", "canonical", "parties", "section_path", "section_id",
+               "metric", "indicator", "period", "status", "canonical", "parties", "section_path", "section_id",
                "sentence", "start", "end", "sentence_start", "sentence_end", "page", "paragraph", "source")
 TYPE_ORDER = {"quantity": 0, "agency": 1, "case": 2}
 

@@ -14,6 +14,7 @@
     type: document.getElementById("f-type"),
     kind: document.getElementById("f-kind"),
     status: document.getElementById("f-status"),
+    fstatus: document.getElementById("f-fstatus"),
     text: document.getElementById("f-text")
   };
   var countEl = document.getElementById("row-count");
@@ -23,6 +24,7 @@
   function applyFilters() {
     var sec = filters.section.value, type = filters.type.value, kind = filters.kind.value;
     var status = filters.status ? filters.status.value : "";
+    var fstatus = filters.fstatus ? filters.fstatus.value : "";
     var needle = filters.text.value.trim().toLowerCase();
     var shown = 0;
     rows.forEach(function (tr) {
@@ -30,13 +32,14 @@
                (!type || tr.dataset.type === type) &&
                (!kind || tr.dataset.kind === kind) &&
                (!status || (status === "any" ? tr.dataset.status !== "unchanged" : tr.dataset.status === status)) &&
+               (!fstatus || tr.dataset.fstatus === fstatus) &&
                (!needle || tr.textContent.toLowerCase().indexOf(needle) >= 0);
       tr.hidden = !ok;
       if (ok) { shown += 1; }
     });
     countEl.textContent = shown + " of " + rows.length + " records";
   }
-  ["section", "type", "kind", "status"].forEach(function (k) {
+  ["section", "type", "kind", "status", "fstatus"].forEach(function (k) {
     if (filters[k]) { filters[k].addEventListener("change", applyFilters); }
   });
   filters.text.addEventListener("input", applyFilters);

@@ -30,11 +30,12 @@ HERE = Path(__file__).resolve().parent
 TYPES = ("quantity", "agency", "case")
 KINDS = ("count", "money", "percent", "percentage_point", "ratio", "multiple", "duration", "rank", "measure")
 STATUSES = ("added", "removed", "changed", "unchanged")
+FIGURE_STATUSES = ("actual", "target", "estimate")     # a quantity's own status (GUIDE.md §2)
 # Nesting order for elements that start at the same place (outermost first).
 RANK = {"heading": 0, "sentence": 1, "case": 2, "agency": 3, "quantity": 4}
 HEADING_MAX = 120          # a heading element stops at the end of its line, or this many chars
 DETAIL_FIELDS = ("id", "type", "text", "value", "value_max", "unit", "kind", "role", "direction",
-                 "qualifier", "metric", "indicator", "canonical", "parties", "section_path", "sentence",
+                 "qualifier", "metric", "indicator", "period", "status", "canonical", "parties", "section_path", "sentence",
                  "start", "end", "page", "paragraph", "source")
 
 
@@ -193,6 +194,8 @@ def record_summary(rec: dict) -> str:
             parts.append(f"metric: {rec['metric']}")
         if rec.get("indicator"):
             parts.append(f"indicator: {rec['indicator']}")
+        if rec.get("status") or rec.get("period"):
+            parts.append(" ".join(str(x) for x in (rec.get("status"), rec.get("period")) if x))
     elif t == "agency":
         parts = [f"canonical: {show(rec.get('canonical'))}"]
     else:
@@ -250,6 +253,7 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
             "value": r.get("value") if isinstance(r.get("value"), (int, float)) else None,
             "unit": r.get("unit"), "kind": r.get("kind"), "role": r.get("role"),
             "qualifier": r.get("qualifier"), "name": r.get("metric") or r.get("canonical"),
+            "period": r.get("period"), "fstatus": r.get("status") if r.get("type") == "quantity" else None,
             "section": list(r.get("section_path") or []), "position": r.get("start") or 0,
             "sentence": sent, "status": row.status, "fields": fields,
             "sections": _ancestors(sec, parents)})
@@ -282,7 +286,8 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
     cols = [("position", "#", True), ("type", "type", False), ("text", "text", False),
             ("value", "value", True), ("unit", "unit", False), ("kind", "kind", False),
             ("role", "role", False), ("qualifier", "qualifier", False),
-            ("name", "metric / canonical", False), ("section", "section", False)]
+            ("name", "metric / canonical", False), ("period", "period", False),
+            ("fstatus", "figure status" if diff else "status", False), ("section", "section", False)]
     if diff:
         cols = [("status", "status", False)] + cols + [("changes", "changes", False)]
     numeric = ' data-numeric="1"'
@@ -301,6 +306,8 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
                   f"<td>{esc(r.get('unit'))}</td>", f"<td>{esc(r.get('kind'))}</td>",
                   f"<td>{esc(r.get('role'))}</td>", f"<td>{esc(r.get('qualifier'))}</td>",
                   f'<td class="wrap">{esc(d["name"])}</td>',
+                  f"<td>{esc(d['period'])}</td>",
+                  f'<td>{_figure_badge(d["fstatus"])}</td>',
                   f'<td class="path" title="{esc(show(r.get("section_path")))}">{esc(show(r.get("section_path")))}</td>']
         if diff:
             ch = "<br>".join(f'{esc(f)} <span class="old">{esc(show(a) or "null")}</span> → '
@@ -308,11 +315,18 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
             cells.append(f'<td class="changes">{ch}</td>')
         body.append(f'<tr tabindex="0" data-n="{d["n"]}" data-type="{esc(r.get("type"))}" '
                     f'data-kind="{esc(r.get("kind") or "")}" data-status="{esc(row.status or "")}" '
+                    f'data-fstatus="{esc(d["fstatus"] or "")}" '
                     f'data-sections="{" ".join(str(i) for i in d["sections"])}">' + "".join(cells) + "</tr>")
 
     present_types = [t for t in TYPES if any(r.rec.get("type") == t for r in rows)]
     present_kinds = sorted({r.rec.get("kind") for r in rows if r.rec.get("kind")},
                            key=lambda k: (KINDS.index(k) if k in KINDS else 99, str(k)))
+    present_fstatus = [s for s in FIGURE_STATUSES if any(d["fstatus"] == s for d in data_records)]
+    fstatus_filter = ""
+    if present_fstatus:
+        opts = '<option value="">all</option>' + "".join(
+            f'<option value="{s}">{s}</option>' for s in present_fstatus)
+        fstatus_filter = f'<label>Figure status <select id="f-fstatus">{opts}</select></label>'
     status_filter = ""
     if diff:
         opts = '<option value="any">any change</option><option value="">all</option>' + "".join(
@@ -348,12 +362,16 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
         "section_options": section_options,
         "type_options": "".join(f'<option value="{t}">{t}</option>' for t in present_types),
         "kind_options": "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in present_kinds),
-        "status_filter": status_filter, "table_head": head, "table_rows": "".join(body),
+        "status_filter": status_filter, "fstatus_filter": fstatus_filter, "table_head": head, "table_rows": "".join(body),
         "data": json_for_script({"document": document_name(output), "mode": mode, "records": data_records}),
     }
     template = (HERE / "review.html").read_text(encoding="utf-8")
     # one pass: text that came from the document is never scanned for {{placeholders}}
     return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+
+
+def _figure_badge(status: str | None) -> str:
+    return f'<span class="badge fs-{esc(status)}">{esc(status)}</span>' if status else ""
 
 
 def review_page(output: dict) -> str:
