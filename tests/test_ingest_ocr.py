@@ -95,6 +95,17 @@ def test_ocr_text_is_marked_with_its_confidence(outputs):
     assert "ocr" not in outputs["text"]["document"]
 
 
+def test_review_page_shows_what_was_read_by_ocr(outputs):
+    from pipeline.qa.review import review_page
+    out = outputs["mixed"]
+    page = review_page(out)
+    first = out["document"]["ocr"]["blocks"][0]
+    assert page.count(f'<span class="ocr" title="read by OCR, confidence {first["confidence"]}">') >= 1
+    assert page.count('<span class="ocr"') >= len(out["document"]["ocr"]["blocks"])
+    on_page_2 = sum(1 for r in out["records"] if r.get("ocr"))
+    assert on_page_2 and page.count("read by OCR (confidence") == on_page_2
+
+
 def test_ocr_never_reads_the_text_layer_only(pdfs, outputs):
     doc = read_document(pdfs["mixed"], ocr="never")
     assert {b.page for b in doc.blocks} == {1}

@@ -32,11 +32,11 @@ KINDS = ("count", "money", "percent", "percentage_point", "ratio", "multiple", "
 STATUSES = ("added", "removed", "changed", "unchanged")
 FIGURE_STATUSES = ("actual", "target", "estimate")     # a quantity's own status (GUIDE.md §2)
 # Nesting order for elements that start at the same place (outermost first).
-RANK = {"heading": 0, "sentence": 1, "case": 2, "agency": 3, "quantity": 4}
+RANK = {"ocr": -1, "heading": 0, "sentence": 1, "case": 2, "agency": 3, "quantity": 4}
 HEADING_MAX = 120          # a heading element stops at the end of its line, or this many chars
 DETAIL_FIELDS = ("id", "type", "text", "value", "value_max", "unit", "kind", "role", "direction",
                  "qualifier", "metric", "indicator", "period", "status", "canonical", "parties", "section_path", "sentence",
-                 "start", "end", "page", "paragraph", "source")
+                 "start", "end", "page", "paragraph", "source", "ocr", "confidence")
 
 
 def esc(s) -> str:
@@ -200,6 +200,8 @@ def record_summary(rec: dict) -> str:
         parts = [f"canonical: {show(rec.get('canonical'))}"]
     else:
         parts = [f"parties: {'、'.join(rec.get('parties') or [])}"] if rec.get("parties") else []
+    if rec.get("ocr"):
+        parts.append(f"read by OCR (confidence {show(rec.get('confidence'))})")
     return f"{t} · " + " · ".join(parts) if parts else str(t)
 
 
@@ -230,6 +232,12 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
         end = heading_end(text, start, s)
         attrs = {"class": f"heading lvl-{min(int(s.get('level') or 1), 6)}", "id": f"sec-{i}"}
         elements.append(Element(start, end, "heading", "span", attrs, {"class": attrs["class"]}))
+    # text read by OCR (scanned PDF pages): a tinted block with its confidence
+    ocr = doc.get("ocr") if isinstance(doc.get("ocr"), dict) else {}
+    for b in ocr.get("blocks") or []:
+        if isinstance(b, dict) and isinstance(b.get("start"), int) and isinstance(b.get("end"), int):
+            attrs = {"class": "ocr", "title": f"read by OCR, confidence {show(b.get('confidence'))}"}
+            elements.append(Element(b["start"], b["end"], "ocr", "span", attrs, attrs))
     sentence_index: dict[tuple[int, int], int] = {}
     data_records = []
     for n, row in enumerate(rows):
