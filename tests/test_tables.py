@@ -177,3 +177,31 @@ def test_nanjing_docx_tables_end_to_end():
     # no quantity record overlaps another (the sentence rules give way in table cells)
     spans = sorted((r.start, r.end) for r in doc.records if r.type == "quantity")
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_pdf_budget_summary_two_sides_and_continued_tables():
+    # 上海市普陀区商务委员会 2025 budget (pdfplumber tables with ruling lines): the summary
+    # table has income on the left and expenditure on the right under one unit line
+    # (编制部门：… 单位：元); function tables go on over page breaks with codes in 类 款 项
+    doc = read_document(Path(__file__).parent / "data" / "tables" / "other-shanghai-putuo-commerce-2025.pdf")
+    doc.year = 2025
+    recs = find_table_quantities(doc)
+    summary = {(r.fields["table"]["row"], r.fields["table"]["col"]): r.fields
+               for r in recs if r.fields["table"]["index"] == 1}
+    assert summary[(3, 2)]["metric"] == "财政拨款收入"
+    assert summary[(3, 4)]["metric"] == "一般公共服务支出"
+    assert summary[(4, 2)]["metric"] == "一般公共预算资金"          # "1. " dropped
+    assert (summary[(7, 4)]["value"], summary[(7, 4)]["unit"], summary[(7, 4)]["kind"]) == \
+        (293810000, "元", "money")
+    assert {(f["period"], f["status"], f["role"]) for f in summary.values()} == {("2025", "target", "level")}
+    assert summary[(3, 4)]["table"]["headers"] == ["本年支出", "预算数"]
+    # no code (201, 06, 01) became a figure, and the table of 三公 funds is in 万元
+    assert all("," in doc.text[r.start:r.end] or "." in doc.text[r.start:r.end] for r in recs)
+    by_caption = {}
+    for r in recs:
+        by_caption.setdefault(r.fields["table"]["caption"], []).append(r.fields)
+    sangong = next(v for k, v in by_caption.items() if k and "三公" in k)
+    assert sangong[0]["value"] == 10000 and sangong[0]["metric"] == "“三公”经费"
+    # the function table goes on over the page break: one table, labels all the way down
+    func = next(v for k, v in by_caption.items() if k and k.endswith("部门支出预算总表"))
+    assert len({f["table"]["index"] for f in func}) == 1 and all(f["metric"] for f in func)

@@ -33,7 +33,8 @@ _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _SCHEMA = {
     "type": "object",
     "required": ["unit_line_words", "code_headers", "unit_headers", "roles", "change_down",
-                 "status", "previous_year", "this_year", "comparison", "empty_marks"],
+                 "status", "previous_year", "this_year", "comparison", "empty_marks",
+                 "total_words"],
     "additionalProperties": False,
     "properties": {
         "unit_line_words": _STR_LIST, "code_headers": _STR_LIST, "unit_headers": _STR_LIST,
@@ -45,7 +46,7 @@ _SCHEMA = {
                    "additionalProperties": False,
                    "properties": {"target": _STR_LIST, "actual": _STR_LIST, "estimate": _STR_LIST}},
         "previous_year": _STR_LIST, "this_year": _STR_LIST, "comparison": _STR_LIST,
-        "empty_marks": _STR_LIST,
+        "empty_marks": _STR_LIST, "total_words": _STR_LIST,
     },
 }
 
@@ -80,6 +81,7 @@ class Table:
     caption: str | None = None  # the title line before the table or in its first row
     notes: list[str] = field(default_factory=list)   # unit lines and title rows
     block: int = 0              # index of the table's first block
+    end_block: int = 0          # index after the table's last block
 
     @property
     def n_rows(self) -> int:
@@ -132,10 +134,32 @@ def read_tables(doc: Document) -> list[Table]:
             key = ("row", None)
         else:
             key = None
+        if key is not None:
+            current.end_block = bi + 1
         last_key = key
     for t in tables:
         _find_caption(doc, t)
-    return [t for t in tables if t.cells]
+    return _join_continued([t for t in tables if t.cells])
+
+
+def _join_continued(tables: list[Table]) -> list[Table]:
+    """A table that goes on over a page break comes out of a PDF as two tables, the second
+    without caption or header: it joins the first when nothing stands between them, it has
+    no more columns."""
+    out: list[Table] = []
+    for t in tables:
+        prev = out[-1] if out else None
+        if (prev is not None and t.caption is None and not t.notes and t.n_cols <= prev.n_cols
+                and t.block == prev.end_block):
+            off = prev.n_rows
+            for (r, c), cell in t.cells.items():
+                prev.cells[(r + off, c)] = Cell(r + off, c, cell.start, cell.end, cell.text)
+            prev.end_block = t.end_block
+            continue
+        out.append(t)
+    for i, t in enumerate(out, start=1):
+        t.index = i
+    return out
 
 
 def _pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -177,7 +201,7 @@ def _find_caption(doc: Document, t: Table) -> None:
     # title rows: rows with a single cell spanning the table (a title or a unit line)
     for r in range(1, min(3, t.n_rows) + 1):
         row = [c for (rr, _), c in t.cells.items() if rr == r]
-        if len(row) == 1 and t.n_cols > 1:
+        if len(row) == 1 and row[0].col == 1 and t.n_cols > 1:
             s = row[0].text
             t.notes.append(s)
             if t.caption is None and (_CAPTION.search(s)
@@ -243,8 +267,7 @@ def read_unit(text: str) -> tuple[int, str, str] | None:
 def _unit_in(text: str) -> tuple[int, str, str] | None:
     """A unit named inside a header or label: ``年末数（万人）``, ``比上年±%``,
     ``金额(万元)``, ``单位：亿元``."""
-    m = _rules()["unit_line_re"].search(text)
-    if m:
+    for m in _rules()["unit_line_re"].finditer(text):     # 编制单位：某局 单位：元
         u = read_unit(m.group(1))
         if u:
             return u
@@ -294,6 +317,8 @@ def _number(text: str) -> tuple[str, float | int, str] | None:
     if not m:
         return None
     raw = m.group("num")
+    if re.match(r"[-−－–+]?0\d", raw):
+        return None                                  # 06, 0101: a code, not a figure
     if re.fullmatch(r"(?:19|20)\d{2}", raw) and m.group("unit").startswith("年"):
         return None                                  # a year (2023年, 2023年（亿元）)
     v = float(raw.replace(",", "").replace("−", "-").replace("－", "-").replace("–", "-"))
@@ -309,7 +334,7 @@ def _header_rows(t: Table, title_rows: int) -> int:
     """Number of header rows (after the title rows): rows before the first row that has a
     figure outside its first column; a first row of bare years (2021 2022) is a header."""
     r = title_rows + 1
-    while r <= t.n_rows and r - title_rows <= 3:
+    while r <= t.n_rows and r - title_rows <= 5:
         row = [t.text(r, c) for c in range(2, t.n_cols + 1)]
         figures = [x for x in row if _is_figure(x)]
         if figures and not (r == title_rows + 1 and all(_YEAR_ONLY.match(x) for x in figures)):
@@ -327,7 +352,9 @@ def _column_roles(t: Table, first_data: int, headers: dict[int, list[str]]) -> d
         data = [t.text(r, c) for r in range(first_data, t.n_rows + 1) if t.text(r, c)]
         figures = [x for x in data if _is_figure(x)]
         texts = [x for x in data if not _is_figure(x) and x not in d["empty"]]
-        if head and any(head == w or head.endswith(w) for w in d["code_headers"]) and not _unit_in(head):
+        # 类 款 项 name code columns only as whole headers (财政拨款 ends in 款)
+        if any(h == w or (len(w) > 1 and h.endswith(w)) for h in headers.get(c, [])
+               for w in d["code_headers"]) and not _unit_in(head):
             roles[c] = "code"
         elif head and any(w in head for w in d["unit_headers"]) and texts \
                 and sum(1 for x in texts if read_unit(x)) >= len(texts) / 2:
@@ -337,6 +364,9 @@ def _column_roles(t: Table, first_data: int, headers: dict[int, list[str]]) -> d
         elif figures and all(re.fullmatch(r"\d+", x) for x in figures) \
                 and [int(x) for x in figures] == list(range(1, len(figures) + 1)) and len(figures) > 2:
             roles[c] = "code"                # row numbers 1 2 3 …
+        elif figures and not any(k == "label" for k in roles.values()) \
+                and all(re.fullmatch(r"\d+", x) for x in figures):
+            roles[c] = "code"                # whole numbers left of every label: 201 06 01
         else:
             roles[c] = "value"
     return roles
@@ -399,13 +429,13 @@ def find_table_quantities(doc: Document) -> list[Record]:
 def _table_records(doc: Document, t: Table, year: int | None) -> list[Record]:
     d = _rules()
     title_rows = 0
-    while title_rows < t.n_rows and len([1 for (r, _) in t.cells if r == title_rows + 1]) == 1 \
-            and t.n_cols > 1:
+    while title_rows < t.n_rows and t.n_cols > 1 \
+            and [c for (r, c) in t.cells if r == title_rows + 1] == [1]:
         title_rows += 1
     n_head = _header_rows(t, title_rows)
     first_data = title_rows + n_head + 1
     # header texts over each column, upper levels first; a merged upper header (only its
-    # first column has text) covers the columns to its right until the next one
+    # first column has text) covers the columns to its right that have a sub-header below
     headers: dict[int, list[str]] = {c: [] for c in range(1, t.n_cols + 1)}
     for r in range(title_rows + 1, first_data):
         carry = ""
@@ -413,8 +443,10 @@ def _table_records(doc: Document, t: Table, year: int | None) -> list[Record]:
             x = t.text(r, c)
             if x:
                 carry = x
-            elif r < first_data - 1:
+            elif carry and any(t.text(rr, c) for rr in range(r + 1, first_data)):
                 x = carry
+            else:
+                carry = ""
             if x and not (_rules()["unit_line_re"].search(x) and len(x) <= 30):
                 headers[c].append(x)
     roles = _column_roles(t, first_data, headers)
@@ -445,8 +477,9 @@ def _table_records(doc: Document, t: Table, year: int | None) -> list[Record]:
                 or _row_unit(t, roles, r, c) or row_unit or table_unit
             if unit is None:
                 continue
-            if metric and _YEAR_ONLY.match(metric):   # years down the side: the header names it
-                metric = _clean_label(head[-1])[0] if head else None
+            if not metric or _YEAR_ONLY.match(metric):
+                # no row label, or years down the side: the header names the figure
+                metric = _header_metric(head, year)
             factor, unit_name, kind = unit
             role = _role([h for h in head if not _YEAR_ONLY.match(h)]) or caption_role or "level"
             direction = None
@@ -480,6 +513,24 @@ def _table_records(doc: Document, t: Table, year: int | None) -> list[Record]:
                 "table": {"index": t.index, "row": r, "col": c, "row_label": label_raw or None,
                           "headers": head, "caption": t.caption}}))
     return out
+
+
+def _header_metric(head: list[str], year: int | None) -> str | None:
+    """The most specific header that names a figure rather than its time, status or role
+    (``机关运行经费预算数`` → 机关运行经费; a 合计/小计 under a group names the group)."""
+    d = _rules()
+    words = sorted({w for ws in d["status"].values() for w in ws}, key=len, reverse=True)
+    for h in reversed(head):
+        name, _ = _clean_label(h)
+        name = _YEAR.sub("", name)
+        for w in words:
+            if name.endswith(w) and len(name) > len(w) + 1:
+                name = name[:-len(w)]
+                break
+        if name and not _role([name]) and header_time(name, year) == (None, None) \
+                and name not in d["total_words"]:
+            return name
+    return None
 
 
 def _row_unit(t: Table, roles: dict[int, str], r: int, c: int):
