@@ -144,23 +144,34 @@ def test_two_sided_budget_table_takes_the_label_of_its_half():
     assert f[(3, 4)].fields["table"]["headers"] == ["支出", "预算数"]
 
 
-def test_markdown_pipe_table_with_unit_in_header(tmp_path):
-    md = ("# 2023年统计公报\n\n表1 2023年主要指标\n\n"
-          "| 指标 | 2023年（亿元） | 比上年增长（%） |\n|---|---|---|\n"
-          "| 地区生产总值 | 5,482.10 | 4.5 |\n| #第一产业 | 160.3 | -1.2 |\n")
+def test_markdown_pipe_tables_units_in_cells_and_headers(tmp_path):
+    # rows of the 1995 national communiqué (stats-communique-china-1995.md): units written in
+    # the cells; a group header row over a row of years (Markdown cannot merge cells)
+    md = ("**表1：主要产品产量及增长情况**\n\n"
+          "| 产品名称 | 1995年产量 | 比1985年增长 |\n| --- | --- | --- |\n"
+          "| 原煤 | 13.61 亿吨 | 56.1% |\n| 发电量 | 10070.30 亿千瓦小时 | 1.5倍 |\n\n"
+          "**表3：主要工业行业资产及产出的比重、位次变化情况**\n\n"
+          "| 行业 | 固定资产原价和流动资产比重(%) | 位次 |\n| --- | --- | --- |\n"
+          "|  | 1985 | 1995 | 1985 | 1995 |\n"
+          "| 煤炭采选 | 6.4 | 3.5 | 7 | 11 |\n")
     p = tmp_path / "t.md"
     p.write_text(md, encoding="utf-8")
     doc = read_document(p)
-    doc.year = 2023
-    (table,) = read_tables(doc)
-    assert table.text(2, 1) == "地区生产总值"
-    recs = find_table_quantities(doc)
-    got = [(doc.text[r.start:r.end], r.fields["value"], r.fields["unit"], r.fields["role"],
-            r.fields["direction"], r.fields["metric"], r.fields["period"]) for r in recs]
-    assert got == [("5,482.10", 548210000000, "元", "level", None, "地区生产总值", "2023"),
-                   ("4.5", 4.5, "%", "change", "up", "地区生产总值", "2023"),
-                   ("160.3", 16030000000, "元", "level", None, "第一产业", "2023"),
-                   ("-1.2", 1.2, "%", "change", "down", "第一产业", "2023")]
+    doc.year = 1995
+    t1, t3 = read_tables(doc)
+    assert t1.caption == "表1：主要产品产量及增长情况" and t1.text(2, 1) == "原煤"
+    got = [(doc.text[r.start:r.end], r.fields["value"], r.fields["unit"], r.fields["kind"],
+            r.fields["role"], r.fields["metric"], r.fields["period"])
+           for r in find_table_quantities(doc)]
+    assert got == [
+        ("13.61 亿吨", 1361000000, "吨", "measure", "level", "原煤", "1995"),
+        ("56.1%", 56.1, "%", "percent", "change", "原煤", "1995"),    # 比1985年: the base
+        ("10070.30 亿千瓦小时", 1007030000000, "千瓦小时", "measure", "level", "发电量", "1995"),
+        ("1.5倍", 1.5, "倍", "multiple", "change", "发电量", "1995"),
+        ("6.4", 6.4, "%", "percent", "share", "煤炭采选", "1985"),
+        ("3.5", 3.5, "%", "percent", "share", "煤炭采选", "1995"),
+        ("7", 7, "", "rank", "level", "煤炭采选", "1985"),
+        ("11", 11, "", "rank", "level", "煤炭采选", "1995")]
 
 
 def test_nanjing_docx_tables_end_to_end():

@@ -34,7 +34,7 @@ _SCHEMA = {
     "type": "object",
     "required": ["unit_line_words", "code_headers", "unit_headers", "roles", "change_down",
                  "status", "previous_year", "this_year", "comparison", "empty_marks",
-                 "total_words"],
+                 "total_words", "rank_headers"],
     "additionalProperties": False,
     "properties": {
         "unit_line_words": _STR_LIST, "code_headers": _STR_LIST, "unit_headers": _STR_LIST,
@@ -46,7 +46,7 @@ _SCHEMA = {
                    "additionalProperties": False,
                    "properties": {"target": _STR_LIST, "actual": _STR_LIST, "estimate": _STR_LIST}},
         "previous_year": _STR_LIST, "this_year": _STR_LIST, "comparison": _STR_LIST,
-        "empty_marks": _STR_LIST, "total_words": _STR_LIST,
+        "empty_marks": _STR_LIST, "total_words": _STR_LIST, "rank_headers": _STR_LIST,
     },
 }
 
@@ -62,6 +62,7 @@ _LIST_MARKER = re.compile(
     r"|\d{1,2}[、．](?!\d)|\d{1,2}\.(?!\d)|[①-⑳]|[#＃*＊]+|其中[：:]?|内[：:])\s*")
 _FOOTNOTE = re.compile(r"(?:\[\d+\]|［\d+］|[①-⑳]|[*＊]+|（注\d*）|\(注\d*\))")
 _CAPTION = re.compile(r"^(?:附?表\s*[\d一二三四五六七八九十]+|.{0,60}(?:表|情况|统计|汇总|明细)\s*$)")
+_COMPARED_YEAR = re.compile(r"(?:比|较|与|相比|对比)(?:19|20)\d{2}年?(?:同期|末|底)?")
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?$")
 
 
@@ -139,7 +140,28 @@ def read_tables(doc: Document) -> list[Table]:
         last_key = key
     for t in tables:
         _find_caption(doc, t)
+        if doc.format == "md":
+            _spread_group_headers(t)
     return _join_continued([t for t in tables if t.cells])
+
+
+def _spread_group_headers(t: Table) -> None:
+    """A Markdown table cannot merge cells: a group header row (label + 3 groups) over a
+    row of sub-headers (label + 6) is written with fewer cells. Each group then spans the
+    same number of columns; its cell moves to the first of them."""
+    width = {r: max((c for (rr, c) in t.cells if rr == r), default=0) for r in range(1, t.n_rows + 1)}
+    for r in range(1, min(3, t.n_rows)):
+        k, n = width[r], width[r + 1]
+        if k < 2 or n <= k or (n - 1) % (k - 1) or any(_is_figure(t.text(r, c)) for c in range(2, k + 1)):
+            continue
+        step = (n - 1) // (k - 1)
+        moved = {}
+        for (rr, c), cell in list(t.cells.items()):
+            if rr == r and c >= 2:
+                del t.cells[(rr, c)]
+                nc = 2 + (c - 2) * step
+                moved[(rr, nc)] = Cell(rr, nc, cell.start, cell.end, cell.text)
+        t.cells.update(moved)
 
 
 def _join_continued(tables: list[Table]) -> list[Table]:
@@ -188,7 +210,7 @@ def _find_caption(doc: Document, t: Table) -> None:
     for b in reversed(doc.blocks[max(0, t.block - 3):t.block]):
         if b.kind in ("table_cell", "table_row"):
             break
-        s = doc.text[b.start:b.end].strip()
+        s = doc.text[b.start:b.end].strip().strip("*_ ")      # **表1：…** in Markdown
         if len(s) > 80 or s.endswith(("。", "；")):
             break
         before.append(s)
@@ -292,6 +314,7 @@ def header_time(text: str, year: int | None) -> tuple[str | None, str | None]:
     s = re.sub(r"\s+", "", text or "")
     for w in d["comparison"]:              # 比上年增长: the change of this year over the last
         s = s.replace(w, "")
+    s = _COMPARED_YEAR.sub("", s)          # 比1985年增长: 1985 is the base
     period = None
     years = [int(y) for y in _YEAR.findall(s)]
     if years:
@@ -332,12 +355,12 @@ def _is_figure(text: str) -> bool:
 
 def _header_rows(t: Table, title_rows: int) -> int:
     """Number of header rows (after the title rows): rows before the first row that has a
-    figure outside its first column; a first row of bare years (2021 2022) is a header."""
+    figure outside its first column; a row of bare years (1985 1995) is a header."""
     r = title_rows + 1
     while r <= t.n_rows and r - title_rows <= 5:
         row = [t.text(r, c) for c in range(2, t.n_cols + 1)]
         figures = [x for x in row if _is_figure(x)]
-        if figures and not (r == title_rows + 1 and all(_YEAR_ONLY.match(x) for x in figures)):
+        if figures and not (all(_YEAR_ONLY.match(x) for x in figures) and r < t.n_rows):
             break
         r += 1
     return r - 1 - title_rows
@@ -475,13 +498,21 @@ def _table_records(doc: Document, t: Table, year: int | None) -> list[Record]:
             head = headers.get(c, [])
             unit = (read_unit(own) if own else None) or _unit_in(" ".join(reversed(head)) or "") \
                 or _row_unit(t, roles, r, c) or row_unit or table_unit
+            if unit is None and any(w in h for h in head for w in d["rank_headers"]) \
+                    and isinstance(value, int) and value > 0:
+                unit = (1, "", "rank")                # 位次: a rank has the empty unit
             if unit is None:
                 continue
             if not metric or _YEAR_ONLY.match(metric):
                 # no row label, or years down the side: the header names the figure
                 metric = _header_metric(head, year)
             factor, unit_name, kind = unit
-            role = _role([h for h in head if not _YEAR_ONLY.match(h)]) or caption_role or "level"
+            # the role from the column header, else the row label (1985年比重 down the
+            # side), else the caption
+            role = (_role([h for h in head if not _YEAR_ONLY.match(h)])
+                    or (_role([label_raw]) if label_raw else None) or caption_role or "level")
+            if kind == "rank":
+                role = "level"
             direction = None
             if role == "change":
                 down = value < 0 or any(w in "".join(head) for w in d["change_down"])
@@ -494,8 +525,7 @@ def _table_records(doc: Document, t: Table, year: int | None) -> list[Record]:
                 from pipeline.extract.quantities import _scale
                 value = _scale(value, factor)
             period = status = None
-            for h in list(reversed(head)) + ([label_raw] if label_raw and _YEAR_ONLY.match(
-                    re.sub(r"\s+", "", label_raw)) else []):
+            for h in list(reversed(head)) + ([label_raw] if label_raw else []):
                 p, s = header_time(h, year)
                 period = period or p
                 status = status or s
