@@ -87,6 +87,10 @@ def _read_page(page) -> dict:
         if not rows or max(len(row) for row in rows) < 2 or len(rows) < 2 \
                 or sum(1 for row in rows for c in row if c and c.strip()) < 3:
             continue
+        # Lines drawn around only some columns of a table without inner rules give one
+        # "row" of cells holding many lines each: the lines stay text, read as a text table.
+        if len(rows) <= 3 and any((c or "").count("\n") >= 3 for row in rows for c in row):
+            continue
         boxes.append(t.bbox)
         tables.append({"top": t.bbox[1], "rows": rows})
 
@@ -103,6 +107,9 @@ def _read_page(page) -> dict:
         if text:
             lines.append({"text": text, "x0": ln["x0"], "x1": ln["x1"], "height": ln["bottom"] - ln["top"],
                           "top": ln["top"], "bottom": ln["bottom"]})
+    if any(_TABLE_CAPTION.match(ln["text"]) for ln in lines):
+        lines, text_tables = _text_tables(body, lines)
+        tables.extend(text_tables)
     return {"number": page.page_number, "width": page.width, "height": page.height,
             "lines": lines, "tables": tables}
 
@@ -143,6 +150,71 @@ def _ocr_heights_in_type_sizes(scanned: list[dict], text_pages: list[dict]) -> N
         for ln in p["lines"]:
             ratio = (ln.get("size") or usual) / usual
             ln["height"] = body * (ratio if ratio >= OCR_TITLE_RATIO else 1.0)
+
+
+_TABLE_CAPTION = re.compile(r"^附?表\s*[\d一二三四五六七八九十]+(?![\d.])")
+_NUM_WORD = re.compile(r"^[-−–+]?\d[\d,]*(?:\.\d+)?[%‰]?$")
+_PROSE = re.compile(r"[，。；！？]")
+
+
+def _text_tables(page, lines: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Tables drawn without ruling lines under a caption (表3 …): the caption stays a
+    line; the header and the rows after it (short lines holding figures, no sentence
+    punctuation) become a table whose columns are where the words of the rows stand."""
+    words = page.extract_words(x_tolerance=1.5, keep_blank_chars=False)
+    taken: set[int] = set()
+    tables = []
+    i = 0
+    while i < len(lines):
+        if not _TABLE_CAPTION.match(lines[i]["text"]):
+            i += 1
+            continue
+        rows, j = [], i + 1
+        while j < len(lines) and not _TABLE_CAPTION.match(lines[j]["text"]) \
+                and not _PROSE.search(lines[j]["text"]) and len(lines[j]["text"]) <= 60 \
+                and not _PAGE_NUMBER.match(lines[j]["text"]):
+            rows.append(j)
+            j += 1
+        line_words = [[w for w in words if ln["top"] - 1 <= (w["top"] + w["bottom"]) / 2 <= ln["bottom"] + 1]
+                      for ln in (lines[k] for k in rows)]
+        data = [n for n, ws in enumerate(line_words) if any(_NUM_WORD.match(w["text"]) for w in ws[1:])]
+        if len(data) < 2:
+            i = j
+            continue
+        first, last = data[0], data[-1]
+        columns = _columns([w for n in range(first, last + 1) for w in line_words[n]])
+        if len(columns) < 2:
+            i = j
+            continue
+        grid = []
+        for n in range(0, last + 1):
+            cells = [""] * len(columns)
+            for w in sorted(line_words[n], key=lambda w: w["x0"]):
+                cells[_nearest(columns, w)] += w["text"]
+            grid.append(cells)
+        tables.append({"top": lines[rows[0]]["top"], "rows": grid})
+        taken.update(rows[:last + 1])
+        i = j
+    return [ln for k, ln in enumerate(lines) if k not in taken], tables
+
+
+def _columns(words: list[dict]) -> list[tuple[float, float]]:
+    """Column extents: the x-ranges of the words of the rows, merged where they overlap."""
+    cols: list[list[float]] = []
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if cols and w["x0"] <= cols[-1][1] + 1:
+            cols[-1][1] = max(cols[-1][1], w["x1"])
+        else:
+            cols.append([w["x0"], w["x1"]])
+    return [(a, b) for a, b in cols]
+
+
+def _nearest(columns: list[tuple[float, float]], w: dict) -> int:
+    def gap(col):
+        a, b = col
+        overlap = min(b, w["x1"]) - max(a, w["x0"])
+        return -overlap if overlap > 0 else max(a - w["x1"], w["x0"] - b)
+    return min(range(len(columns)), key=lambda k: gap(columns[k]))
 
 
 def _key(text: str) -> str:
