@@ -388,3 +388,38 @@ def test_period_and_status_shown_and_filtered(timed_page):
     pg.select_option("#f-fstatus", "")
     assert opened.visible_rows().count() == len(out["records"])
     assert opened.errors == []
+
+
+NANJING = Path(__file__).resolve().parent.parent / "outputs" / "stats-communique-nanjing-2021-2024.docx.json"
+
+
+def test_table_figures_are_laid_out_as_their_tables():
+    out = load(NANJING)
+    page = review.review_page(out)
+    table_recs = [r for r in out["records"] if r.get("table")]
+    assert len(re.findall(r'<td class="fig num" data-n="\d+"', page)) == len(table_recs) > 500
+    assert len(re.findall(r'<table class="figures"', page)) == len({r["table"]["index"] for r in table_recs})
+    # the grid of 表2: row labels down the side, header texts across, figures in their cells
+    grid = re.search(r'<table class="figures" data-table="2">(.*?)</table>', page).group(1)
+    assert "2022年主要工业产品产量情况" in grid and "比上年增长（%）" in grid
+    assert re.search(r'<th scope="row">水泥</th><td[^>]*>6400703</td><td[^>]*>-12.5</td>', grid)
+    parser = TagBalance()
+    parser.feed(page)
+    assert parser.errors == []
+
+
+def test_clicking_a_table_figure_selects_its_record(browser, tmp_path):
+    path = tmp_path / "nanjing.html"
+    path.write_text(review.review_page(load(NANJING)), encoding="utf-8")
+    o = Opened(browser, path)
+    pg = o.page
+    cell = pg.locator("table.figures[data-table='2'] td.fig").first
+    n = cell.get_attribute("data-n")
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    assert "current" in cell.get_attribute("class")
+    assert "current" in pg.get_attribute(f"#r-{n}", "class")
+    assert "current" in pg.get_attribute(f"#records tbody tr[data-n='{n}']", "class")
+    assert "水泥" in pg.locator("#detail").inner_text()
+    assert o.errors == []
+    o.page.close()

@@ -112,6 +112,7 @@
     }
     var row = rowByN[n];
     addCurrent(row);
+    addCurrent(document.getElementById("tc-" + n));
     showDetail(r);
     if (from === "table" && mark) {
       mark.scrollIntoView({block: "center", inline: "nearest"});
@@ -129,6 +130,18 @@
     var mark = e.target.closest ? e.target.closest("mark.rec") : null;
     if (mark) { select(mark.dataset.n, "text"); }
   });
+
+  var figures = document.getElementById("tables");
+  if (figures) {
+    figures.addEventListener("click", function (e) {
+      var cell = e.target.closest ? e.target.closest("td.fig") : null;
+      if (cell) { select(cell.dataset.n, "table"); }
+    });
+    figures.addEventListener("keydown", function (e) {
+      var cell = e.target.closest ? e.target.closest("td.fig") : null;
+      if (cell && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); select(cell.dataset.n, "table"); }
+    });
+  }
 
   // ---------------------------------------------------------------- outline
   var links = Array.prototype.slice.call(document.querySelectorAll("#outline a[data-target]"));

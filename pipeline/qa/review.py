@@ -35,8 +35,9 @@ FIGURE_STATUSES = ("actual", "target", "estimate")     # a quantity's own status
 RANK = {"ocr": -1, "heading": 0, "sentence": 1, "case": 2, "agency": 3, "quantity": 4}
 HEADING_MAX = 120          # a heading element stops at the end of its line, or this many chars
 DETAIL_FIELDS = ("id", "type", "text", "value", "value_max", "unit", "kind", "role", "direction",
-                 "qualifier", "metric", "indicator", "period", "status", "canonical", "parties", "section_path", "sentence",
-                 "start", "end", "page", "paragraph", "source", "ocr", "confidence")
+                 "qualifier", "metric", "indicator", "period", "status", "canonical", "parties",
+                 "section_path", "sentence", "table", "start", "end", "page", "paragraph", "source",
+                 "ocr", "confidence")
 
 
 def esc(s) -> str:
@@ -269,6 +270,7 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
         elements.append(Element(ss, se, "sentence", "span", {"class": "sent", "id": f"sent-{k}"},
                                 {"class": "sent"}))
     text_html = render_text(text, elements)
+    tables_html = tables_view([row.rec for row in rows])
 
     # the outline
     def outline(parent):
@@ -366,7 +368,7 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
     values = {
         "csp": csp, "version": esc(__version__), "title": esc(f"{heading or 'Review'}: {title}"),
         "css": css, "js": js, "mode": mode, "heading": esc(heading or title), "meta": meta,
-        "legend": legend, "outline": outline_html, "text": text_html,
+        "legend": legend, "outline": outline_html, "text": text_html, "tables": tables_html,
         "section_options": section_options,
         "type_options": "".join(f'<option value="{t}">{t}</option>' for t in present_types),
         "kind_options": "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in present_kinds),
@@ -380,6 +382,48 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
 
 def _figure_badge(status: str | None) -> str:
     return f'<span class="badge fs-{esc(status)}">{esc(status)}</span>' if status else ""
+
+
+def tables_view(recs: list[dict]) -> str:
+    """The figures read from tables, laid out as their tables: one grid per table, rows
+    by row label, columns by header, each figure a cell that selects its record (``recs``
+    in the page's record order, so a cell's ``data-n`` is its record's number)."""
+    tables: dict[int, dict] = {}
+    for n, r in enumerate(recs):
+        t = r.get("table")
+        if not isinstance(t, dict) or not isinstance(t.get("index"), int):
+            continue
+        tab = tables.setdefault(t["index"], {"caption": t.get("caption"), "rows": {}, "cols": {}})
+        row, col = t.get("row"), t.get("col")
+        if not isinstance(row, int) or not isinstance(col, int):
+            continue
+        tab["cols"].setdefault(col, " › ".join(str(h) for h in t.get("headers") or []))
+        cells = tab["rows"].setdefault(row, {"label": t.get("row_label") or "", "cells": {}})
+        cells["cells"][col] = (n, r)
+    if not tables:
+        return ""
+    out = ['<section id="tables" aria-label="Figures in tables"><h2>Figures in tables</h2>']
+    for index in sorted(tables):
+        tab = tables[index]
+        cols = sorted(tab["cols"])
+        caption = f"Table {index}" + (f": {esc(tab['caption'])}" if tab["caption"] else "")
+        head = "".join(f'<th scope="col">{esc(tab["cols"][c])}</th>' for c in cols)
+        body = []
+        for row in sorted(tab["rows"]):
+            cells = tab["rows"][row]
+            tds = []
+            for c in cols:
+                if c in cells["cells"]:
+                    n, r = cells["cells"][c]
+                    tds.append(f'<td class="fig num" data-n="{n}" id="tc-{n}" tabindex="0" '
+                               f'title="{esc(record_summary(r))}">{esc(r.get("text"))}</td>')
+                else:
+                    tds.append("<td></td>")
+            body.append(f'<tr><th scope="row">{esc(cells["label"])}</th>{"".join(tds)}</tr>')
+        out.append(f'<table class="figures" data-table="{index}"><caption>{caption}</caption>'
+                   f'<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    out.append("</section>")
+    return "".join(out)
 
 
 def review_page(output: dict) -> str:
