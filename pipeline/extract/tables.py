@@ -309,25 +309,31 @@ def _unit_in(text: str) -> tuple[int, str, str] | None:
 def header_time(text: str, year: int | None) -> tuple[str | None, str | None]:
     """(period, status) that a column header or caption names: ``2021年`` → ("2021", None),
     ``上年执行数`` → (year-1, "actual"), ``本年预算数`` → (year, "target"). ``year`` is the
-    table's own year (for 本年/上年). Nones where the text names neither."""
+    table's own year (for 本年/上年). Nones where the text names neither.
+
+    The time stage reads short labels (:func:`pipeline.extract.time.label_time`); what
+    only tables write is added here: a bare year over a column (``1985``), a span of years
+    (``1986-1995平均每年增长``) and a budget or final-accounts table's caption
+    (``收入决算表``, ``部门收支预算总表``)."""
+    from pipeline.extract.time import label_time
+
+    period, status = label_time(text, year)
     d = _rules()
-    s = re.sub(r"\s+", "", text or "")
+    # 表1 2022年…: the table's number is not part of a year
+    s = re.sub(r"^\s*附?表\s*(?:\d{1,2}|[一二三四五六七八九十]+)(?=\s|[^\d])", "", text or "")
+    s = re.sub(r"\s+", "", s)
     for w in d["comparison"]:              # 比上年增长: the change of this year over the last
         s = s.replace(w, "")
     s = _COMPARED_YEAR.sub("", s)          # 比1985年增长: 1985 is the base
-    period = None
-    years = [int(y) for y in _YEAR.findall(s)]
-    if years:
-        period = str(years[0]) if len(set(years)) == 1 else f"{min(years)}/{max(years)}"
-    elif year is not None and any(w in s for w in d["previous_year"]):
-        period = str(year - 1)
-    elif year is not None and any(w in s for w in d["this_year"]):
-        period = str(year)
-    status = None
-    for name in ("estimate", "actual", "target"):       # 预计执行数 is an estimate
-        if any(w in s for w in d["status"][name]):
-            status = name
-            break
+    if period is None:
+        years = [int(y) for y in _YEAR.findall(s)]
+        if years:
+            period = str(years[0]) if len(set(years)) == 1 else f"{min(years)}/{max(years)}"
+    if status is None:
+        for name in ("estimate", "actual", "target"):       # 预计执行数 is an estimate
+            if any(w in s for w in d["status"][name]):
+                status = name
+                break
     return period, status
 
 
@@ -423,7 +429,8 @@ def _role(texts: list[str]) -> str | None:
     return None
 
 
-def _context_year(doc: Document, t: Table, caption_years: dict[int, int]) -> int | None:
+def _context_year(doc: Document, t: Table, caption_years: dict[int, int],
+                  reference: int | None) -> int | None:
     """The year a table without a year of its own describes: the caption year of an earlier
     table in the same report (a compilation of yearly reports starts each with its date
     line), else the report's year."""
@@ -433,16 +440,25 @@ def _context_year(doc: Document, t: Table, caption_years: dict[int, int]) -> int
         b = doc.blocks[bi]
         if b.kind == "paragraph" and _DATE_LINE.match(doc.text[b.start:b.end].strip()):
             break
-    return doc.year
+    return reference or doc.year
 
 
 def find_table_quantities(doc: Document) -> list[Record]:
     """Quantity records for the figures in the document's tables."""
+    from pipeline.extract.time import report_years
+
+    tables = read_tables(doc)
+    if not tables:
+        return []
+    years = report_years(doc)
+    # a table with no year of its own is about the budget year in a budget (本年预算数 of
+    # the 2025 budget is 2025), else about the year the report's results describe
+    own_year = years.plan if years.genre == "budget" else years.reference
     records: list[Record] = []
     caption_years: dict[int, int] = {}
-    for t in read_tables(doc):
+    for t in tables:
         m = _YEAR.search(t.caption or "")
-        year = int(m.group(1)) if m else _context_year(doc, t, caption_years)
+        year = int(m.group(1)) if m else _context_year(doc, t, caption_years, own_year)
         if m:
             caption_years[t.block] = year
         records.extend(_table_records(doc, t, year))
@@ -529,8 +545,8 @@ def _table_records(doc: Document, t: Table, year: int | None) -> list[Record]:
                 p, s = header_time(h, year)
                 period = period or p
                 status = status or s
-            period = period or cap_period or (str(year) if year else None)
             status = status or cap_status or "actual"
+            period = period or cap_period or (str(year) if year else None)
             a = cell.start + cell.text.find(raw) if raw in cell.text else cell.start
             e = a + len(raw) if raw in cell.text else cell.end
             if own and cell.text.find(own, e - cell.start) >= 0:
