@@ -12,6 +12,8 @@ import html
 
 import regex as re
 
+from pipeline.textview import splits_numerals
+
 _DEBRIS = re.compile(
     r"\[bookmark:[^\]]*\]"                     # docx2txt bookmarks
     r"|\{\s*(?:PAGE|NUMPAGES|HYPERLINK|TOC|REF|MERGEFIELD)\b[^}]*\}"   # stray field codes
@@ -55,3 +57,10 @@ PARAGRAPH_MARKERS = (r"[一二三四五六七八九十百]+[、.．]|[（(][一�
 def paragraph_start_pattern(*extra: str) -> re.Pattern:
     """``^(?:markers|extra…)``: matches a line that opens a paragraph of its own."""
     return re.compile("^(?:" + "|".join((PARAGRAPH_MARKERS, *extra)) + ")")
+
+
+def join_wrapped(head: str, tail: str) -> str:
+    """``head`` continued by ``tail`` (a wrapped line, a cell's next line). Chinese needs no
+    space at the join, but two numerals do: a line ending in '56.95' and one starting with
+    '1.87%' are two figures, and a space keeps them apart for every later stage."""
+    return head + " " + tail if splits_numerals(head, tail) else head + tail

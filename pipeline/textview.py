@@ -2,7 +2,9 @@
 
 Extractors match on a *compact* string: white space removed (PDF line joins and
 '2023 年' style gaps vanish) and full-width ASCII folded to half-width ('１２３％' →
-'123%'). Chinese punctuation is kept as written: rules rely on '，' versus ',' (a
+'123%'). White space *between two numerals* is the one exception: ``56.95 1.87%`` (two
+table columns on one PDF line) or ``表6 2000万元`` are two numbers, so the gap stays as
+one ASCII space and no number pattern can read across it. Chinese punctuation is kept as written: rules rely on '，' versus ',' (a
 thousands separator) and on '（）' brackets. Each compact character remembers the
 offset of the character it came from, so a match maps back to exact offsets into the
 original text and ``document.text`` itself is never rewritten.
@@ -25,6 +27,17 @@ def fold_char(ch: str) -> str:
 
 def is_space(ch: str) -> bool:
     return ch.isspace() or ch in "\u200b\u200c\u200d\ufeff"
+
+
+# A gap with one of these before it and a digit (or decimal point) after it separates two
+# numerals: folding it away would glue two figures into one ('91 79.49%' → 9179.49).
+NUMERAL_END = frozenset("0123456789.,０１２３４５６７８９．，") - {"，"}
+NUMERAL_START = frozenset("0123456789.０１２３４５６７８９．")
+
+
+def splits_numerals(before: str, after: str) -> bool:
+    """True when white space between ``before`` and ``after`` keeps two numbers apart."""
+    return bool(before) and bool(after) and before[-1] in NUMERAL_END and after[0] in NUMERAL_START
 
 
 @dataclass
@@ -57,10 +70,17 @@ def compact(text: str, start: int = 0, end: int | None = None) -> CompactView:
     """Compact view of ``text[start:end]``; offsets in ``where`` are into ``text``."""
     end = len(text) if end is None else end
     out, where = [], []
+    gap = -1                       # offset of the first white space of the current gap
     for i in range(start, end):
         ch = text[i]
         if is_space(ch):
+            if gap < 0:
+                gap = i
             continue
+        if gap >= 0 and out and splits_numerals(text[where[-1]], ch):
+            out.append(" ")
+            where.append(gap)
+        gap = -1
         out.append(fold_char(ch))
         where.append(i)
     return CompactView("".join(out), where, end)

@@ -215,7 +215,9 @@ def clean_name(text: str) -> str:
         return ""
     if text.startswith("）") or text.startswith(")"):
         text = text[1:]
-    return text.strip("的|")
+    text = text.strip("的| ")
+    # figures of the row before (a PDF table read as lines: '56.95 1.87%') name nothing
+    return text if any(ch.isalpha() for ch in text) else ""
 
 
 def _prefers_following(pre: str) -> bool:

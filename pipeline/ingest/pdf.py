@@ -22,7 +22,7 @@ from collections import Counter
 import regex as re
 
 from pipeline.document import InputError
-from pipeline.normalise import clean_line, paragraph_start_pattern
+from pipeline.normalise import clean_line, join_wrapped, paragraph_start_pattern
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–_·\s]*\d{1,4}[-—–_·\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|[-—–]?\s*[IVXLC]+\s*[-—–]?)$")
 _STARTS_STRUCTURE = paragraph_start_pattern(r"注[:：\d]")
@@ -289,7 +289,7 @@ def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
                 n_par += 1
                 for r, row in enumerate(item["rows"], start=1):
                     for c, cell in enumerate(row, start=1):
-                        text = clean_line((cell or "").replace("\n", ""))
+                        text = clean_line(_join_cell_lines(cell or ""))
                         if text:
                             parts.append((text, {"kind": "table_cell", "page": p["number"],
                                                  "paragraph": n_par, "table": n_table, "row": r, "col": c}))
@@ -312,7 +312,7 @@ def _paragraphs(pages: list[dict]) -> list[tuple[str, dict]]:
                 continue
             elif (open_par and open_par[2] and not indented
                     and not _STARTS_STRUCTURE.match(text)):
-                open_par[0] += text
+                open_par[0] = join_wrapped(open_par[0], text)
                 open_par[2] = full and text[-1] not in _PARAGRAPH_END
                 _mark_ocr(open_par[1], item)
                 continue
@@ -332,6 +332,14 @@ def _mark_ocr(attrs: dict, line: dict) -> None:
     if "confidence" in line:
         attrs["ocr"] = True
         attrs["confidence"] = round(min(attrs.get("confidence", 1.0), line["confidence"]), 3)
+
+
+def _join_cell_lines(cell: str) -> str:
+    """A table cell's lines as one text: joined without a space, except between numerals."""
+    out = ""
+    for line in cell.split("\n"):
+        out = join_wrapped(out, line.strip()) if out else line.strip()
+    return out
 
 
 def _percentile(values: list[float], q: float) -> float:
