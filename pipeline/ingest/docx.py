@@ -12,9 +12,17 @@ import zipfile
 import regex as re
 
 from pipeline.document import InputError
-from pipeline.normalise import clean_line
+from pipeline.normalise import clean_line, join_wrapped, paragraph_start_pattern
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$", re.I)
+# Lines that open a paragraph of their own: numbering, figure and table captions, notes.
+_CAPTION = r"[图表]\s*\d|注[:：释\d]|单位[:：]|资料来源"
+_OPENS_PARAGRAPH = paragraph_start_pattern(_CAPTION)
+_IS_CAPTION = re.compile("^(?:" + _CAPTION + ")")
+# A paragraph ending in one of these ends its sentence; one ending otherwise may go on.
+_SENTENCE_END = "。！？；：!?;:…”’）)」』"
+# Punctuation inside a line that shows it is running text, not a title or a caption.
+_RUNNING_TEXT = re.compile(r"[，。；：,;:]")
 
 
 def read_docx(path) -> list[tuple[str, dict]]:
@@ -71,7 +79,34 @@ def read_docx(path) -> list[tuple[str, dict]]:
                     if text:
                         parts.append((text, {"kind": "table_cell", "paragraph": n_par,
                                              "table": n_table, "row": r, "col": c}))
-    return parts
+    return join_broken_paragraphs(parts)
+
+
+def join_broken_paragraphs(parts: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Re-join sentences a Word file breaks into paragraphs (one paragraph per line or per
+    page, as PDF-to-Word converters write them): '…比上年下降' + '0.4 个千分点。'.
+
+    A plain paragraph of running text that stops mid-sentence is continued by the next
+    plain paragraph unless that one opens a paragraph of its own (numbering, a caption, a
+    bold run-in heading). Titles, headings and captions (no running-text punctuation)
+    are never joined."""
+    out: list[tuple[str, dict]] = []
+    for text, attrs in parts:
+        if out and _continues(out[-1], (text, attrs)):
+            prev, prev_attrs = out[-1]
+            out[-1] = (join_wrapped(prev, text), prev_attrs)
+            continue
+        out.append((text, attrs))
+    return out
+
+
+def _continues(prev: tuple[str, dict], part: tuple[str, dict]) -> bool:
+    (head, head_attrs), (text, attrs) = prev, part
+    if head_attrs.get("kind", "paragraph") != "paragraph" or attrs.get("kind", "paragraph") != "paragraph":
+        return False
+    if head[-1] in _SENTENCE_END or not _RUNNING_TEXT.search(head) or _IS_CAPTION.match(head):
+        return False
+    return not (attrs.get("lead_bold") or _OPENS_PARAGRAPH.match(text))
 
 
 def _paragraph_attrs(para, text: str, n_par: int) -> dict:
