@@ -335,3 +335,12 @@ def test_footnote_reference_is_not_part_of_the_metric():
     # stats-communique-china-2024: bracketed note numbers follow the measured item
     qs = find_quantities("全国居民人均服务性消费支出[64]13016元，比上年增长7.4%，占居民人均消费支出的比重为46.1%。")
     assert [q["metric"] for q in qs[:2]] == ["居民人均服务性消费支出"] * 2
+
+
+def test_compound_unit_per_person_and_month():
+    # stats-communique-china-civil-affairs-2021.docx: 元/人·月 and 元/人·年 are the unit
+    qs = find_quantities("全国城市低保平均保障标准711.4元/人·月，比上年增长5.0%。")
+    assert [(q["text"], q["unit"], q["kind"]) for q in qs[:1]] == [("711.4元/人·月", "元/人·月", "money")]
+    qs = find_quantities("全国农村低保平均保障标准6362.2元/人•年，比上年增长6.7%。")
+    assert qs[0]["unit"] == "元/人·年" and qs[0]["metric"] == "农村低保平均保障标准"
+    assert find_quantities("平均救助水平1154.9元/人次。")[0]["unit"] == "元/人次"

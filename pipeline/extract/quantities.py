@@ -39,12 +39,14 @@ _UNIT_ITEM = {"oneOf": [
      "properties": {"unit": {"type": "string", "minLength": 1}, "as": {"type": "string"}}}]}
 _SCHEMA = {
     "type": "object",
-    "required": ["units", "arabic_only_units", "compound_unit_tail", "not_units",
+    "required": ["units", "arabic_only_units", "compound_unit_tail", "compound_unit_joiners",
+                 "not_units",
                  "percent_units", "qualifiers", "roles", "negatives", "metric", "jieba_words"],
     "properties": {
         "units": {"type": "object", "additionalProperties": {"type": "array", "items": _UNIT_ITEM},
                   "propertyNames": {"enum": ["money", "count", "duration", "measure"]}},
         "compound_unit_tail": _STR_LIST,
+        "compound_unit_joiners": _STR_LIST,
         "arabic_only_units": _STR_LIST,
         "not_units": _STR_LIST,
         "percent_units": {"type": "array", "items": {
@@ -91,6 +93,7 @@ class Rules:
     unit_re: re.Pattern
     arabic_only: frozenset
     tail_re: re.Pattern
+    joiners: tuple             # middle dots of 元/人·月, the first one reported
     not_unit_re: re.Pattern
     pct: dict                  # written percent unit -> (kind, reported unit)
     pct_re: re.Pattern
@@ -160,7 +163,10 @@ def load_rules() -> Rules:
         unit_kind=unit_kind, unit_as=unit_as,
         unit_re=re.compile(_alternation(unit_kind)),
         arabic_only=frozenset(d["arabic_only_units"]),
-        tail_re=re.compile(r"/((?:百|千|万|亿)?)(" + _alternation(d["compound_unit_tail"]) + ")"),
+        tail_re=re.compile(r"/((?:百|千|万|亿)?)(" + _alternation(d["compound_unit_tail"]) + ")"
+                           + "(?:(?:" + _alternation(d["compound_unit_joiners"]) + ")(?:"
+                           + _alternation(d["compound_unit_tail"]) + "))?"),
+        joiners=tuple(d["compound_unit_joiners"]),
         not_unit_re=re.compile(_alternation(d["not_units"])),
         pct=pct, pct_re=re.compile(_alternation(pct)),
         q_before_re=re.compile("(?:" + _alternation(q["before"]) + ")$"),
@@ -484,7 +490,10 @@ def _read_unit(s: str, p: int, r: Rules) -> tuple[str | None, str | None, str | 
     rep, kind = r.unit_as[written], r.unit_kind[written]
     tm = r.tail_re.match(s, end)
     if tm:
-        rep = rep + s[tm.start():tm.end()]
+        tail = s[tm.start():tm.end()]
+        for j in r.joiners[1:]:
+            tail = tail.replace(j, r.joiners[0])
+        rep = rep + tail
         end = tm.end()
     return written, rep, kind, end
 
