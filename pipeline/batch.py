@@ -284,6 +284,7 @@ def _run_core(path: str, use_model: bool, timeout: float | None = None,
     if obj is not None:
         doc = obj.get("document") or {}
         res["records"] = len(obj.get("records") or ())
+        res["warnings"] = [w.get("code") for w in obj.get("warnings") or ()]
         res["chars"] = len(doc.get("text") or "")
         res["sha256"] = doc.get("sha256")
         res["made_with"] = {"pipeline": obj.get("pipeline_version"), "rules": obj.get("rules_version")}
@@ -639,6 +640,9 @@ class Progress:
         self.skipped += status == "skipped"
         if status == "error":
             self.message(f"govreport: error: {shown(entry['input'])}: {shown(entry['error'])}")
+        elif status == "ok" and entry.get("warnings"):
+            self.message(f"govreport: warning: {shown(entry['input'])}: extraction looks broken "
+                         f"({', '.join(entry['warnings'])}; see warnings in {shown(entry['output'])})")
         elif self.mode == "log":
             what = f"{entry.get('records') or 0} records"
             if status == "ok":
@@ -718,6 +722,7 @@ class Summary:
     ok: int = 0
     skipped: int = 0
     errors: int = 0
+    warned: int = 0                  # documents whose output carries warnings
     records: int = 0
     chars: int = 0
     seconds: float = 0.0
@@ -728,7 +733,8 @@ class Summary:
         rate = self.documents / self.seconds if self.seconds else 0.0
         state = "interrupted" if self.interrupted else "done"
         return (f"extract {state}: {self.documents} documents ({self.ok} extracted, "
-                f"{self.skipped} unchanged, {self.errors} errors), {self.records} records, "
+                f"{self.skipped} unchanged, {self.errors} errors, {self.warned} with warnings), "
+                f"{self.records} records, "
                 f"{self.seconds:.1f} s, {rate:.1f} docs/s")
 
 
@@ -783,7 +789,7 @@ def _entry(task: Task, key: dict, res: dict) -> dict:
             "error": res.get("error"), "sha256": res.get("sha256") or task.sha256,
             "input_bytes": task.size, "chars": res.get("chars"), "records": res.get("records"),
             "seconds": res.get("seconds"), "output_bytes": res.get("output_bytes"),
-            "versions": res.get("versions") or key, "updated": _now()}
+            "warnings": res.get("warnings") or [], "versions": res.get("versions") or key, "updated": _now()}
 
 
 def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = True,
@@ -825,6 +831,7 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
             summary.skipped += entry["status"] == "skipped"
             summary.errors += entry["status"] == "error"
             if entry["status"] != "error":
+                summary.warned += bool(entry.get("warnings"))
                 summary.records += entry.get("records") or 0
                 summary.chars += entry.get("chars") or 0
             if res and res.get("pid"):
@@ -869,7 +876,8 @@ def run_batch(paths: list[str], outdir: str | os.PathLike, *, use_model: bool = 
             manifest.data["workers"] = summary.workers
             manifest.data["summary"] = {
                 "documents": summary.documents, "ok": summary.ok, "skipped": summary.skipped,
-                "errors": summary.errors, "records": summary.records, "chars": summary.chars,
+                "errors": summary.errors, "with_warnings": summary.warned,
+                "records": summary.records, "chars": summary.chars,
                 "seconds": round(summary.seconds, 3)}
             try:
                 manifest.save()

@@ -76,7 +76,7 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)   # {"code", "message"}: see pipeline.quality
 
     def block_at(self, offset: int) -> Block | None:
         """The block containing ``offset`` (binary search; blocks are in text order)."""

@@ -71,6 +71,7 @@ def document_json(doc: Document, rules_version: str, model_version: str | None =
         "pipeline_version": __version__,
         "rules_version": rules_version,
         "model_version": model_version,
+        "warnings": [dict(w) for w in doc.warnings],
         "document": {"source": doc.source, "format": doc.format, "encoding": doc.encoding,
                      "sha256": doc.sha256, "title": doc.title, "region": doc.region,
                      "year": doc.year, "reference_year": doc.reference_year, "text": doc.text},

@@ -17,6 +17,7 @@ from pipeline.indicators import assign_indicators
 from pipeline.ingest import read_document
 from pipeline.link import link
 from pipeline.output import document_json
+from pipeline.quality import extraction_warnings
 from pipeline.rules import rules_version
 from pipeline.sections import find_sections
 from pipeline.segment import add_sentences
@@ -138,4 +139,5 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
     link(doc)
     assign_indicators(doc)
     assign_time(doc)
+    doc.warnings = extraction_warnings(doc)
     return doc
