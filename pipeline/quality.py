@@ -68,11 +68,13 @@ def extraction_warnings(doc: Document) -> list[dict]:
     out = []
 
     numerals = sum(len(_NUMERAL.findall(t)) for t in running)
+    in_text = sum(1 for rec in quantities
+                  if (b := doc.block_at(rec.start)) is None or b.kind != "table_cell")
     c = r["few_quantities"]
-    if numerals >= c["min_numerals"] and numerals > c["max_numerals_per_quantity"] * max(len(quantities), 1):
+    if numerals >= c["min_numerals"] and numerals > c["max_numerals_per_quantity"] * max(in_text, 1):
         out.append(_warning("few_quantities",
-                            f"{numerals} numbers in the running text but {len(quantities)} "
-                            "quantity records: figures may sit apart from their words"))
+                            f"{numerals} numbers in the running text but {in_text} quantity "
+                            "records there: figures may sit apart from their words"))
 
     c = r["orphan_units"]
     orphans = attached = 0
