@@ -39,6 +39,7 @@ SUFFIXES = tuple(_FORMAT_OF_SUFFIX)
 MANIFEST = "_run.json"
 JOURNAL = "_run.journal"
 LOCK = "_run.lock"
+DEFAULT_OUTDIR = "govreport-out"     # extract without -o: in the current folder
 MANIFEST_VERSION = 1
 SAVE_EVERY_S = 2.0          # how often the manifest is rewritten during a run
 POLL_S = 0.5                # how often a waiting run looks for Ctrl-C / SIGTERM
@@ -104,6 +105,23 @@ def _resolved(p: Path) -> Path:
         return p.resolve()
     except (OSError, RuntimeError):
         return Path(os.path.abspath(p))
+
+
+def _unsupported_note(paths: list[str], limit: int = 8) -> str:
+    """' (a.xlsx, b.jpg: not a supported format; supported: .doc .docx …)' for the files a
+    folder walk passed over, so a user sees why nothing was found."""
+    skipped = []
+    for p in paths:
+        if Path(p).is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                skipped += [shown(Path(root, f).relative_to(p)) for f in sorted(files)
+                            if not f.startswith(".") and Path(f).suffix.lower() not in SUFFIXES]
+    supported = " ".join(sorted(SUFFIXES))
+    if not skipped:
+        return f" (supported: {supported})"
+    names = ", ".join(skipped[:limit]) + (f" and {len(skipped) - limit} more" if len(skipped) > limit else "")
+    return f" ({names}: not a supported format; supported: {supported})"
 
 
 def assign_output_names(inputs: list[Path]) -> dict[Path, str]:
@@ -1006,8 +1024,9 @@ def add_parser(sub) -> None:
                     "JSON file per input. Incremental: unchanged inputs are skipped; an "
                     "interrupted run picks up where it stopped. Manifest: OUTDIR/_run.json.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
-    p.add_argument("-o", "--output-dir", dest="outdir", default="outputs", metavar="OUTDIR",
-                   help="where the JSON files go (default: outputs)")
+    p.add_argument("-o", "--output-dir", dest="outdir", default=None, metavar="OUTDIR",
+                   help=f"where the JSON files go (default: ./{DEFAULT_OUTDIR} in the current "
+                        "folder, never a repository's committed outputs/)")
     p.add_argument("--no-model", action="store_true", help="rules only: do not run the NER model")
     p.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
                    help="OCR of PDF pages (auto: only pages without a text layer, the default; "
@@ -1043,6 +1062,9 @@ def run(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         print("govreport: error: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
+    if args.outdir is None:
+        args.outdir = DEFAULT_OUTDIR
+        print(f"govreport: writing to ./{DEFAULT_OUTDIR}/ (choose with -o OUTDIR)", file=sys.stderr)
     try:
         summary = run_batch(args.paths, args.outdir, use_model=not args.no_model, jobs=args.jobs,
                             force=args.force, executor=args.executor, scheduler=args.scheduler,
@@ -1055,7 +1077,7 @@ def run(args: argparse.Namespace) -> int:
         print(summary.line(), file=sys.stderr)
         return 130
     if summary.documents == 0:
-        print("govreport: error: no input files found", file=sys.stderr)
+        print(f"govreport: error: no input files found{_unsupported_note(args.paths)}", file=sys.stderr)
         return 2
     print(summary.line(), file=sys.stderr)
     return 1 if summary.errors else 0

@@ -117,9 +117,7 @@ def write_atomic(path: str | os.PathLike, text: str, errors: str = "strict") -> 
             f.flush()
             os.fsync(f.fileno())
         # mkstemp creates 0600 files; outputs are ordinary files others may read.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -127,6 +125,13 @@ def write_atomic(path: str | os.PathLike, text: str, errors: str = "strict") -> 
         except FileNotFoundError:
             pass
         raise
+
+
+def new_file_mode() -> int:
+    """The mode ``open()`` gives a new file under the process umask (0644 under 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def output_name(source: str) -> str:

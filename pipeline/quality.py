@@ -44,7 +44,8 @@ _SCHEMA = {
 
 # A numeral of the running text; years and dates (2024年, 3月) are not figures to extract.
 _NUMERAL = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])")
-_DATE = re.compile(r"\d+\s*[年月日号]")
+# Years and dates inside a metric (2007年产量, 1986-1995平均每年增长) are words, not figures.
+_DATE = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}|\d{1,2}(?=\s*[月日号]))(?!\d)\s*[年月日号]?")
 # Characters that end a figure written before a unit (3.5万元, 五十亿元, 数十亿元, 1000余万元).
 _FIGURE_END = "0123456789.０１２３４５６７８９零〇一二两三四五六七八九十百千万亿余多几数"
 # What may sit between two headings of a table of contents: leaders and page numbers.

@@ -11,6 +11,7 @@ original text and ``document.text`` itself is never rewritten.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Full-width forms folded to ASCII; Chinese punctuation (，。；：（）) deliberately kept.
@@ -38,6 +39,16 @@ NUMERAL_START = frozenset("0123456789.０１２３４５６７８９．")
 def splits_numerals(before: str, after: str) -> bool:
     """True when white space between ``before`` and ``after`` keeps two numbers apart."""
     return bool(before) and bool(after) and before[-1] in NUMERAL_END and after[0] in NUMERAL_START
+
+
+def fold_spaces(text: str) -> str:
+    """``text`` without white space, except one space where a gap keeps two numerals apart
+    (a table cell holding '34  4  23' is three figures, not 34423)."""
+    return _GAP.sub(lambda m: " " if splits_numerals(text[max(m.start() - 1, 0):m.start()],
+                                                     text[m.end():m.end() + 1]) else "", text)
+
+
+_GAP = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 
 
 @dataclass

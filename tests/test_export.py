@@ -198,11 +198,18 @@ def test_foreign_tables_are_not_taken_over(tmp_path):
         ensure_schema(engine)
 
 
-def test_default_target_is_outputs_sqlite(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    assert main(["export", str(FIXED)]) == 0
-    engine = make_engine("outputs/govreport.sqlite")
+def test_default_target_is_a_sqlite_file_inside_outdir(tmp_path, monkeypatch):
+    # issue 14: the default was ./outputs/govreport.sqlite in whatever folder one stood in
+    outdir = outputs_copy(tmp_path)
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    assert main(["export", str(outdir)]) == 0
+    assert list(cwd.iterdir()) == []
+    engine = make_engine(str(outdir / "govreport.sqlite"))
     assert count(engine, "records") == N_RECORDS
+    engine.dispose()
+    assert main(["export", str(outdir)]) == 0          # the database is not read as an output
 
 
 def test_a_broken_output_file_is_reported_and_the_rest_exported(tmp_path, capsys):
@@ -229,18 +236,34 @@ def test_csv_export(tmp_path):
     assert main(["export", str(FIXED), "--csv", str(dest)]) == 0
     first = {p.name: p.read_bytes() for p in dest.iterdir()}
     assert sorted(first) == ["documents.csv", "records.csv", "sections.csv"]
-    with open(dest / "records.csv", encoding="utf-8", newline="") as f:
+    assert first["records.csv"].startswith("\ufeff".encode())    # a BOM: Excel reads UTF-8
+    with open(dest / "records.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == N_RECORDS
     grant = next(r for r in rows if r["metric"] == "发明专利授权量" and r["role"] == "level")
     assert (grant["document"], grant["value"], grant["unit"], grant["qualifier"]) == (
         "tianhe-ip-2023.txt", "9438", "件", "")
     assert json.loads(grant["section_path"]) == ["知识产权创造", "专利"]
-    with open(dest / "documents.csv", encoding="utf-8", newline="") as f:
+    with open(dest / "documents.csv", encoding="utf-8-sig", newline="") as f:
         docs = {r["name"]: r for r in csv.DictReader(f)}
     assert docs["gov-work-report-suzhou-2024.txt"]["region_province"] == "江苏省"
     assert main(["export", str(FIXED), "--csv", str(dest)]) == 0
     assert {p.name: p.read_bytes() for p in dest.iterdir()} == first     # no temp files left
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_exported_files_get_the_modes_of_new_files(tmp_path, fmt):
+    # issue 14: CSV and Parquet came out 0600 (mkstemp's mode), unreadable to the group
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow.parquet")
+    import os
+    umask = os.umask(0o022)
+    try:
+        assert main(["export", str(FIXED), f"--{fmt}", str(tmp_path / fmt)]) == 0
+    finally:
+        os.umask(umask)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / fmt).iterdir()}
+    assert set(modes.values()) == {0o644}, modes
 
 
 def test_parquet_export(tmp_path):

@@ -6,6 +6,7 @@ white space away, except between two numerals (issue 14, item 1).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.quantities import find_quantities
+from pipeline.extract.tables import _number
 from pipeline.ingest import read_document
 from pipeline.ingest.pdf import _join_cell_lines
 from pipeline.normalise import join_wrapped
@@ -62,6 +64,23 @@ def test_table_number_is_not_part_of_the_figure():
     assert not [q for q in qs if q["value"] == 620_000_000]
     title = [q for q in qs if q["sentence"].startswith("表6 ")]
     assert [(q["text"], q["value"], q["unit"]) for q in title] == [("2000万元", 20_000_000, "元")]
+
+
+@pytest.mark.parametrize("name", [PUTUO.name, QIANDONGNAN.name,
+                                  "stats-communique-china-civil-affairs-2021.docx"])
+def test_no_record_spans_two_figures(name):
+    # stats-communique-china-civil-affairs-2021.docx has Word cells holding a row of figures
+    # ('34  4  23 5 2 2843 977 …'): once read as 34423522843977… 个
+    for q in quantities(DATA / name):
+        assert not re.search(r"[\d.]\s+\d", q["text"]), q["text"]
+        assert abs(q["value"]) < 1e13, q["text"]
+
+
+def test_table_cell_figures_fold_only_gaps_between_words():
+    assert _number("34  4  23 5") is None
+    assert _number("2 843") is None
+    assert _number("530.5 ") == ("530.5", 530.5, "")
+    assert _number("12.5 %") == ("12.5", 12.5, "%")
 
 
 def test_pdf_line_and_cell_joins_keep_numerals_apart():

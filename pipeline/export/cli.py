@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-DEFAULT_DB = "outputs/govreport.sqlite"
+DEFAULT_DB = "govreport.sqlite"      # inside OUTDIR, next to the JSON files it is made from
 
 
 def add_parser(sub) -> None:
@@ -12,12 +13,12 @@ def add_parser(sub) -> None:
         "export", help="load output JSON files into SQLite/PostgreSQL, CSV or Parquet",
         description="Export the output JSON files of OUTDIR as tables documents, sections and "
                     "records. With no --db/--csv/--parquet, writes the SQLite database "
-                    f"{DEFAULT_DB}. Re-running is idempotent; a re-extracted document replaces "
+                    f"OUTDIR/{DEFAULT_DB}. Re-running is idempotent; a re-extracted document replaces "
                     "its old rows in one transaction.")
     p.add_argument("outdir", metavar="OUTDIR", help="folder of output JSON files (from extract)")
     p.add_argument("--db", metavar="URL",
                    help=f"a SQLite file path, sqlite:///PATH, or postgresql://user@host/dbname "
-                        f"(default, when no other target is given: {DEFAULT_DB})")
+                        f"(default, when no other target is given: OUTDIR/{DEFAULT_DB})")
     p.add_argument("--schema", metavar="NAME",
                    help="PostgreSQL schema for the tables (created if missing; default: the "
                         "connection's search path)")
@@ -42,7 +43,7 @@ def _cannot_write(dest: str, e: OSError) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipeline.export import ExportError
 
-    db = args.db or (None if (args.csv or args.parquet) else DEFAULT_DB)
+    db = args.db or (None if (args.csv or args.parquet) else str(Path(args.outdir) / DEFAULT_DB))
     failed = False
     try:
         if db:

@@ -3,7 +3,8 @@
 The same tables as the database, keyed by the document ``name`` instead of a database id.
 Each file is a full snapshot of the output folder, streamed one document at a time into a
 temp file that replaces the old file only when complete (so re-running is idempotent and
-a reader never sees a half-written file). CSV is UTF-8 without BOM; list columns
+a reader never sees a half-written file), with the modes of any new file (0644 under the
+usual umask). CSV is UTF-8 with a BOM, so Excel reads the Chinese right; list columns
 (``section_path``, ``parties``, ``path``) are JSON text in CSV and ``list<string>`` in
 Parquet.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from pipeline.export import (DOCUMENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, JSON_COLUMNS,
                              RECORD_COLUMNS, SECTION_COLUMNS, ExportError, readable_outputs,
                              rows_of)
+from pipeline.output import new_file_mode
 
 TABLES = {
     "documents": DOCUMENT_COLUMNS,
@@ -70,6 +72,7 @@ def _atomic_path(path: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, new_file_mode())     # mkstemp makes 0600; exports are for sharing
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -101,7 +104,7 @@ def export_csv(outdir: str | Path, dest: str | Path, on_error=None) -> FileStats
         writers = {}
         for table, cols in TABLES.items():
             tmp = stack.enter_context(_atomic_path(dest / f"{table}.csv"))
-            f = stack.enter_context(open(tmp, "w", encoding="utf-8", newline=""))
+            f = stack.enter_context(open(tmp, "w", encoding="utf-8-sig", newline=""))
             w = csv.writer(f)
             w.writerow(cols)
             writers[table] = w

@@ -26,6 +26,7 @@ import regex as re
 
 from pipeline import rules
 from pipeline.document import Document, Record
+from pipeline.textview import fold_spaces
 
 __all__ = ["find_table_quantities", "read_tables", "read_unit", "header_time"]
 
@@ -342,7 +343,7 @@ def header_time(text: str, year: int | None) -> tuple[str | None, str | None]:
 def _number(text: str) -> tuple[str, float | int, str] | None:
     """(number as written, value, own unit text) of a figure cell; None for other cells."""
     s = text.strip()
-    m = _NUMBER.match(s.replace(" ", ""))
+    m = _NUMBER.match(fold_spaces(s))          # '34  4  23' is three figures, not one
     if not m:
         return None
     raw = m.group("num")
