@@ -485,7 +485,7 @@ def test_a_version_1_database_is_migrated_and_filled_on_next_export(tmp_path):
 def test_csv_and_parquet_carry_period_and_status(tmp_path):
     reports = reports_copy(tmp_path)
     assert main(["export", str(reports), "--csv", str(tmp_path / "csv"), "--parquet", str(tmp_path / "pq")]) == 0
-    with open(tmp_path / "csv" / "records.csv", encoding="utf-8") as f:
+    with open(tmp_path / "csv" / "records.csv", encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["type"] == "quantity"]
     assert all(r["status"] in ("actual", "target", "estimate") for r in rows)
     assert {"2024", "2023"} <= {r["period_start"] for r in rows}
