@@ -14,7 +14,8 @@ figures, agencies and headings real reports do):
 - ``paragraphs``: a .docx of one short paragraph per real sentence, repeated.
 
 Each size runs ``govreport extract FILE --jobs 0`` (rules + model, the default) in a fresh
-process; peak memory is that process's own maximum resident set. Results:
+process; peak memory is that process's own maximum resident set, CPU seconds its own
+user + system time (what compares on a busy machine). Results:
 benchmarks/results/scaling.json.
 """
 from __future__ import annotations
@@ -91,7 +92,10 @@ def measure(path: Path, outdir: Path, timeout: float) -> dict:
     err = proc.stderr.read().decode("utf-8", "replace").strip()
     proc.stderr.close()
     out = outdir / f"{path.name}.json"
-    result = {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    # CPU time as well as wall time: on a shared machine only the former compares.
+    result = {"seconds": round(seconds, 2),
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+              "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
               "exit": os.waitstatus_to_exitcode(status)}
     if out.exists():
         obj = json.loads(out.read_bytes())
