@@ -218,3 +218,55 @@ def test_every_committed_text_figure_has_period_and_status():
                 assert r["status"] in ("actual", "target", "estimate"), (path.name, r["text"])
                 assert "period" in r, (path.name, r["text"])
     assert seen > 1000
+
+
+BENGBU = """市长  马  军
+各位代表：
+现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。
+2023年工作回顾
+全年地区生产总值增长5.6%，比上年提高3.6个百分点；规上工业增加值增长5.4%，比上年提高4.4个百分点。
+努力做好2024年各项工作
+今年经济社会发展的主要预期目标是：地区生产总值增长7.5%；规上工业增加值增长8%以上。
+"""
+
+
+def test_review_and_plan_lines_the_section_finder_did_not_take(tmp_path):
+    from pipeline.extract.time import heading_lines
+    out, f = _run(tmp_path, BENGBU, "gov-work-report-bengbu-2024.txt")
+    assert out["document"]["reference_year"] == 2023
+    assert f["5.6%"] == [("2023", "actual")]
+    assert f["3.6个百分点"] == [("2023", "actual")]        # 比上年提高: a change in 2023
+    assert f["7.5%"] == [("2024", "target")]
+    assert f["8%"] == [("2024", "target")]
+    # the two lines are found as review and plan lines whether or not they became sections
+    path = tmp_path / "gov-work-report-bengbu-2024.txt"
+    from pipeline.ingest import read_document
+    doc = read_document(path)
+    assert [t for _, t in heading_lines(doc)] == ["2023年工作回顾", "努力做好2024年各项工作"]
+
+
+def test_heading_lines_need_a_year_for_weak_plan_words():
+    from pipeline.extract.time import _plans
+    assert _plans("努力做好2024年各项工作")
+    assert _plans("2024年工作安排") and _plans("主要预期目标")
+    assert not _plans("做好版权保护工作")          # a review's heading of what was done
+    assert not _plans("2023年工作回顾")
+
+
+DONGGUAN = """2024年东莞市国民经济和社会发展统计公报
+经广东省统计局统一核算，2024年东莞实现地区生产总值（初步核算数）12282.15亿元，比上年增长4.6%。
+人均地区生产总值116661元（按年平均汇率折算为16381美元），增长3.9%。
+其中，邮政业务总量（按2020年不变价计算）400.83亿元，增长21.2%。
+2023年东莞市国民经济和社会发展统计公报
+经广东省统计局统一核算，2023年东莞实现地区生产总值（初步核算数）11438.13亿元，比上年增长2.6%。
+人均地区生产总值109339元（按年平均汇率折算为15516美元），增长2.8%。
+"""
+
+
+def test_a_file_of_several_yearly_communiques(tmp_path):
+    out, f = _run(tmp_path, DONGGUAN, "stats-communique-dongguan-2023-2024.txt")
+    assert out["document"]["reference_year"] == 2024
+    assert f["116661元"] == [("2024", "actual")]
+    assert f["400.83亿元"] == [("2024", "actual")]        # 按2020年不变价: a price base, not the time
+    assert f["109339元"] == [("2023", "actual")]          # after the 2023 communiqué's title line
+    assert f["2.8%"] == [("2023", "actual")]

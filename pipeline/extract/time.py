@@ -41,22 +41,23 @@ _GENRE = {
 }
 _SCHEMA = {
     "type": "object",
-    "required": ["genres", "default_genre", "heading_actual", "heading_target", "heading_span",
+    "required": ["genres", "default_genre", "heading_actual", "heading_target",
+                 "heading_target_with_year", "heading_span",
                  "this_year", "last_year", "comparison_before", "month_spans", "plan_periods",
-                 "era_starts", "year_spans", "change_verbs", "year_opener_verbs", "estimate_words", "target_words", "target_qualifiers",
+                 "era_starts", "year_spans", "change_verbs", "year_opener_verbs", "part_titles", "estimate_words", "target_words", "target_qualifiers",
                  "actual_words", "carry_notes", "carry_note_tail", "statistical_metrics",
                  "label_target", "label_target_final", "label_estimate", "label_actual", "label_this_year",
                  "label_last_year"],
     "properties": {
         "genres": {"type": "array", "items": _GENRE},
         "default_genre": _GENRE,
-        "heading_actual": _STR_LIST, "heading_target": _STR_LIST,
+        "heading_actual": _STR_LIST, "heading_target": _STR_LIST, "heading_target_with_year": _STR_LIST,
         "heading_span": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
         "this_year": _STR_LIST, "last_year": _STR_LIST, "comparison_before": _STR_LIST,
         "month_spans": {"type": "object", "additionalProperties": _MONTHS},
         "plan_periods": {"type": "object", "additionalProperties": _YEARS},
         "era_starts": {"type": "object", "additionalProperties": {"type": "integer"}},
-        "change_verbs": _STR_LIST, "year_opener_verbs": _STR_LIST,
+        "change_verbs": _STR_LIST, "year_opener_verbs": _STR_LIST, "part_titles": _STR_LIST,
         "year_spans": {"type": "array", "items": {
             "type": "object", "required": ["prefix", "suffix", "first", "scope"],
             "properties": {"prefix": {"type": "string"}, "suffix": {"type": "string"},
@@ -99,6 +100,7 @@ _MONTH = regex.compile(r"(?<![\d年.\-—至到])(\d{1,2})月(份|末|底)(?!\d)
 _MONTH_SPAN = regex.compile(r"(?<!\d年)(?:" + _alt(_R["month_spans"]) + r")")
 _FROM_ON = regex.compile(r"(?:\d{1,2}月(?:\d{1,2}日)?)?(?:起|开始)")
 _OPENER = regex.compile(_Y + r"年，?(?:" + _alt(_R["year_opener_verbs"]) + ")")
+_PART_TITLE = regex.compile(_Y + r"年[^。]{0,30}(?:" + _alt(_R["part_titles"]) + ")")
 _FROM = ("从", "由")
 _TO = regex.compile(r"(?:" + _alt(_R["change_verbs"]) + r")?(?:到|至)$")
 _FROM_BEFORE = regex.compile(r"[从由][^，；。从由]*$")
@@ -118,10 +120,14 @@ _NOTE = regex.compile(r"[（(]\s*(" + _alt(w for n in _R["carry_notes"] for w in
                       + _alt(_R["carry_note_tail"]) + r")\s*[）)]")
 _NOTE_STATUS = {w: n["status"] for n in _R["carry_notes"] for w in n["words"]}
 _STAT_METRIC = regex.compile(_alt(_R["statistical_metrics"]))
-_BOOK = regex.compile(r"《[^《》]*》")
+# a year inside a book title or a bracketed note (按2020年不变价计算) is not the figure's time
+_BOOK = regex.compile(r"《[^《》]*》|（[^（）]*）|\([^()]*\)")
+_HEADING_LINE_MAX = 30
 _HEAD_YEAR = regex.compile(r"(?<!\d)" + _Y + r"年")
 _HEAD_ACTUAL = regex.compile(_alt(_R["heading_actual"]))
 _HEAD_TARGET = regex.compile(_alt(_R["heading_target"]))
+_HEAD_TARGET_YEAR = regex.compile(_HEAD_YEAR.pattern + r".*(?:" + _alt(_R["heading_target_with_year"]) + ")|(?:"
+                                  + _alt(_R["heading_target_with_year"]) + r").*" + _HEAD_YEAR.pattern)
 _TARGET_QUALIFIERS = set(_R["target_qualifiers"])
 
 
@@ -190,9 +196,10 @@ def report_years(doc: Document) -> Years:
     y = doc.year
     if g["reference"] == "none":
         return Years(g["name"], None, None, y)
-    heads = [(_HEAD_YEAR.search(compact(s.title).text), s.title) for s in doc.sections if s.level <= 2]
+    titles = [s.title for s in doc.sections if s.level <= 2] + [t for _, t in heading_lines(doc)]
+    heads = [(_HEAD_YEAR.search(compact(t).text), t) for t in titles]
     review = [int(m.group(1)) for m, t in heads if m and _HEAD_ACTUAL.search(t)]
-    plan = [int(m.group(1)) for m, t in heads if m and _HEAD_TARGET.search(t)]
+    plan = [int(m.group(1)) for m, t in heads if m and _plans(t)]
     if g["reference"] == "previous":
         # the headings say it best (一、2023年工作回顾); else the year before the report's
         ref = review[0] if review else (plan[0] - 1 if plan else (y - 1 if y else None))
@@ -203,6 +210,24 @@ def report_years(doc: Document) -> Years:
     nxt = plan[0] if plan else (ref + 1 if g["plan"] == "next" else ref)
     now = nxt if g["reference"] == "previous" else ref
     return Years(g["name"], ref, nxt, now)
+
+
+def _plans(heading: str) -> bool:
+    return bool(_HEAD_TARGET.search(heading) or _HEAD_TARGET_YEAR.search(heading))
+
+
+def heading_lines(doc: Document) -> list[tuple[int, str]]:
+    """(offset, text) of short lines standing alone that name a year and a review or a plan
+    (2023年工作回顾, 2024年工作安排) even where the section finder took them for text."""
+    out = []
+    for b in doc.blocks:
+        if b.kind == "table_cell" or b.end - b.start > 60:
+            continue
+        t = compact(doc.text, b.start, b.end).text
+        if (len(t) <= _HEADING_LINE_MAX and not any(c in t for c in "。；，")
+                and _HEAD_YEAR.search(t) and (_HEAD_ACTUAL.search(t) or _plans(t))):
+            out.append((b.start, t))
+    return out
 
 
 # --- cues in a sentence -------------------------------------------------------------------
@@ -367,7 +392,7 @@ def heading_time(title: str, years: Years) -> HeadingTime:
     """What a section heading says of the figures under it."""
     t = compact(title).text
     h = HeadingTime()
-    if _HEAD_TARGET.search(t):
+    if _plans(t):
         h.status = "target"
     elif _HEAD_ACTUAL.search(t):
         h.status = "actual"
@@ -434,6 +459,7 @@ def assign_time(doc: Document) -> None:
         key = (r.fields.get("sentence_start", r.start), r.fields.get("sentence_end", r.end))
         by_sentence.setdefault(key, []).append(r)
     openers = _year_openers(doc, years)
+    marks = [(at, heading_time(t, years)) for at, t in heading_lines(doc)]
     base_years = years
     for (s0, s1), recs in sorted(by_sentence.items()):
         years = base_years
@@ -444,6 +470,11 @@ def assign_time(doc: Document) -> None:
         s = view.text
         sec_id, _ = section_path_at(doc.sections, s0)
         ht = sec_time.get(sec_id, HeadingTime()) if sec_id else HeadingTime()
+        if ht.period is None and ht.status is None:
+            # no heading the section finder knows says when: a line that does (2023年工作回顾)
+            before = [h for at, h in marks if at <= s0]
+            if before:
+                ht = before[-1]
         context = _last_year_of(ht.period) if ht.period and "/" not in ht.period else None
         context = context or (years.plan if ht.status == "target" else years.reference)
         pcues = period_cues(s, years, context)
@@ -477,15 +508,21 @@ def _year_openers(doc: Document, years: Years) -> list[tuple[int, int]]:
     """(offset, year) of paragraphs that open by naming the year they review
     (2022年是新时代新征程中极具挑战、极不平凡的一年。): in a file holding several yearly
     reports, the text from there on describes that year."""
-    if years.reference is None:
-        return []
+    if years.reference is None or years.reference != years.now:
+        return []           # a work report or a budget plans after it reviews: not a new part
     out, seen_blocks = [], set()
     for sent in doc.sentences:
         if sent.block in seen_blocks:
             continue
         seen_blocks.add(sent.block)
-        m = _OPENER.match(compact(doc.text, sent.start, min(sent.end, sent.start + 20)).text)
+        head = compact(doc.text, sent.start, min(sent.end, sent.start + 60)).text
+        m = _OPENER.match(head)
         if m:
+            out.append((sent.start, int(m.group(1))))
+            continue
+        # the title line of the next report in the file (2023年东莞市…统计公报)
+        m = _PART_TITLE.search(head)
+        if m and sent.end - sent.start <= 60 and "。" not in head:
             out.append((sent.start, int(m.group(1))))
     return out
 
