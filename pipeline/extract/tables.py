@@ -34,7 +34,7 @@ _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _SCHEMA = {
     "type": "object",
     "required": ["unit_line_words", "code_headers", "unit_headers", "roles", "change_down",
-                 "status", "previous_year", "this_year", "comparison", "empty_marks",
+                 "status", "status_tails", "comparison", "empty_marks",
                  "total_words", "rank_headers"],
     "additionalProperties": False,
     "properties": {
@@ -46,7 +46,7 @@ _SCHEMA = {
         "status": {"type": "object", "required": ["target", "actual", "estimate"],
                    "additionalProperties": False,
                    "properties": {"target": _STR_LIST, "actual": _STR_LIST, "estimate": _STR_LIST}},
-        "previous_year": _STR_LIST, "this_year": _STR_LIST, "comparison": _STR_LIST,
+        "status_tails": _STR_LIST, "comparison": _STR_LIST,
         "empty_marks": _STR_LIST, "total_words": _STR_LIST, "rank_headers": _STR_LIST,
     },
 }
@@ -566,7 +566,7 @@ def _header_metric(head: list[str], year: int | None) -> str | None:
     """The most specific header that names a figure rather than its time, status or role
     (``机关运行经费预算数`` → 机关运行经费; a 合计/小计 under a group names the group)."""
     d = _rules()
-    words = sorted({w for ws in d["status"].values() for w in ws}, key=len, reverse=True)
+    words = sorted(d["status_tails"], key=len, reverse=True)
     for h in reversed(head):
         name, _ = _clean_label(h)
         name = _YEAR.sub("", name)
