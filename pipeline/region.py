@@ -58,6 +58,17 @@ _SCHEMA = {
                                "streets": {"type": "array", "items": {"type": "string"}}},
             },
         },
+        "zones": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["city", "short"],
+                "properties": {"city": {"type": "string"}, "short": {"type": "string"},
+                               "pinyin": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+        "mention_only": {"type": "array", "items": {"type": "string"}},
         "county_suffixes": {"type": "array", "items": {"type": "string"}},
         "county_name_blockers": {"type": "array", "items": {"type": "string"}},
         "owner_cues": {"type": "array", "items": {"type": "string"}},
@@ -127,6 +138,13 @@ for _dname, _d in _DATA["districts"].items():
                               regex.sub(r"(?:新区|区|县|市)$", "", _dname), _d.get("pinyin", ""))
     if _d.get("streets"):
         STREETS[_dname] = list(_d["streets"])
+for _zname, _z in (_DATA.get("zones") or {}).items():
+    # a zone in a municipality (两江新区 in 重庆市) has the municipality as its city
+    _city = CITIES.get(_z["city"]) or PROVINCES.get(_z["city"])
+    _prov = _city.province if _city else None
+    DISTRICTS[_zname] = Place(_zname, "district", _prov, _z["city"], _z["short"], _z.get("pinyin", ""))
+ZONES: dict[str, Place] = {n: DISTRICTS[n] for n in (_DATA.get("zones") or {})}
+MENTION_ONLY = set(_DATA.get("mention_only") or [])
 
 # Later (lower) levels must not shadow a province's short form ('海南', '吉林').
 for _table in (DISTRICTS, CITIES, PROVINCES):
@@ -262,6 +280,8 @@ def detect_region(head: str, source_name: str = "") -> dict | None:
     for pm in find_places(text):
         pl = pm.place
         if not pm.full and pm.written in AMBIGUOUS:
+            continue
+        if pl.name in MENTION_ONLY and not (pm.full and _OWNER_RE.match(text, pm.end)):
             continue
         s = 2.0 if pm.full else 1.0
         if len(pm.chain) > 1:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import rules
-from pipeline.region import Place, PlaceMatch, STREETS, find_places, match_place, place_by_name
+from pipeline.region import ZONES, Place, PlaceMatch, STREETS, find_places, match_place, place_by_name
 
 _STR_LIST = {"type": "array", "items": {"type": "string"}}
 _SCHEMA = {
@@ -70,6 +70,11 @@ _SCHEMA = {
         "national_blockers_after": {"type": "object", "additionalProperties": _STR_LIST},
         "sub_units": _STR_LIST,
         "sub_unit_body_max": {"type": "integer", "minimum": 1},
+        "link_fillers": _STR_LIST,
+        "zone_bodies": {"type": "object", "required": ["prefixes", "names"],
+                        "properties": {"prefixes": _STR_LIST,
+                                       "names": {"type": "object",
+                                                 "additionalProperties": {"type": "string"}}}},
     },
 }
 
@@ -121,6 +126,9 @@ _BREAKER_RE = regex.compile(_alt(_R.get("body_breakers", [])) or r"(?!)")
 _SESSION_RE = regex.compile(r"第?[一二三四五六七八九十百]+届")
 _YEAR_RE = regex.compile(r"((?:19|20)\d\d|[一二][九〇零][〇零一二三四五六七八九]{2})年")
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_ZB = _R.get("zone_bodies") or {"prefixes": [], "names": {}}
+_ZONE_BODY_RE = regex.compile("(?:" + (_alt(_ZB["prefixes"]) or "(?!)") + ")?(" + (_alt(_ZB["names"]) or "(?!)") + ")") \
+    if _ZB["names"] else None
 _STREET_RE = {d: regex.compile("(" + _alt(s) + r")(街道办事处|街道|街)(?![道区巷头面坊口市])")
               for d, s in STREETS.items()}
 
@@ -315,6 +323,30 @@ def _zones(s: str, region: dict | None, places: list[PlaceMatch]) -> list[_Cand]
     return out
 
 
+def _zone_bodies(s: str, region: dict | None, places: list[PlaceMatch]) -> list[_Cand]:
+    """In a development zone's own report, its bodies by their short names: 党工委 ->
+    中国共产党平潭综合实验区工作委员会, 管委会 -> 平潭综合实验区管理委员会."""
+    if _ZONE_BODY_RE is None or not region or region.get("district") not in ZONES:
+        return []
+    zone = ZONES[region["district"]]
+    out = []
+    for m in _ZONE_BODY_RE.finditer(s):
+        start = m.start()
+        # the zone written in front (平潭综合实验区党工委, 平潭管委会) belongs to the name
+        for written in (zone.name, zone.stem):
+            if written and s.startswith(written, m.start(1) - len(written)):
+                start = m.start(1) - len(written)
+                break
+        else:
+            if m.start() == m.start(1) and start > 0 and _is_han(s[start - 1]) \
+                    and not _stop_ends_at(s, start) and s[start - 1] not in "和与及、" \
+                    and not any(s.endswith(n, 0, start) for n in _ZB["names"]):
+                continue                    # 园区管委会: another zone's committee
+        canon = _ZB["names"][m.group(1)].replace("{place}", zone.name)
+        out.append(_Cand(start, m.end(), canon, rank=2))
+    return out
+
+
 def _stop_ends_at(s: str, j: int) -> bool:
     """A stop word ends right before j (reading back must not cross it)."""
     for w in _STOPS:
@@ -498,6 +530,7 @@ def find_agencies(sentence: str, region: dict | None, context: str = "") -> list
     places = find_places(s)
     cands = _national(s, context)
     cands += _zones(s, region, places)
+    cands += _zone_bodies(s, region, places)
     cands += _streets(s, region)
     gen = _generic(s, region, context, places)
     _sub_units(s, [c for c in gen if c.end < len(s)])
@@ -515,20 +548,43 @@ def link_canonicals(canonicals: list[str]) -> list[str]:
     """Document-level pass: a canonical name that is a shorter form of one met earlier in
     the same document takes the earlier one (天河区知识产权领导小组 after
     天河区知识产权工作领导小组). Same first and last two characters, every character of the
-    short one in order in the long one, at most 4 characters missing."""
+    short one in order in the long one, at most 4 characters missing, and what is missing
+    only filler words (工作, 管理; rules/agencies.yaml link_fillers): 天河区人民政府办公室 is
+    another body than 天河区人民政府外事办公室 and keeps its name."""
     seen: list[str] = []
     out = []
     for c in canonicals:
         best = c
         for e in seen:
             if len(e) > len(c) and len(e) - len(c) <= 4 and e[:2] == c[:2] and e[-2:] == c[-2:] \
-                    and _subsequence(c, e):
+                    and _subsequence(c, e) and _only_fillers_missing(c, e):
                 best = e
                 break
         out.append(best)
         if c not in seen:
             seen.append(c)
     return out
+
+
+_FILLERS = sorted(_R.get("link_fillers", []), key=len, reverse=True)
+
+
+def _only_fillers_missing(short: str, long: str) -> bool:
+    """Every run of characters of ``long`` left out of ``short`` is a filler word (aligned
+    from the left; a run may be several fillers in a row)."""
+    gaps, gap, j = [], "", 0
+    for ch in long:
+        if j < len(short) and ch == short[j]:
+            if gap:
+                gaps.append(gap)
+                gap = ""
+            j += 1
+        else:
+            gap += ch
+    if gap:
+        gaps.append(gap)
+    return all(regex.fullmatch("(?:" + "|".join(map(regex.escape, _FILLERS)) + ")+", g)
+               for g in gaps) if _FILLERS else True
 
 
 def _subsequence(short: str, long: str) -> bool:
