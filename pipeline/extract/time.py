@@ -19,6 +19,7 @@ never the figure's period. Cue words are data in ``rules/time.yaml``.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, replace
 
 import regex
@@ -436,7 +437,7 @@ def _section_times(doc: Document, years: Years) -> dict[str, HeadingTime]:
 
 def assign_time(doc: Document) -> None:
     """Give every quantity record ``period`` and ``status``; set ``doc.reference_year``."""
-    from pipeline.sections import section_path_at
+    from pipeline.sections import SectionLookup
 
     years = report_years(doc)
     doc.reference_year = years.reference
@@ -458,23 +459,28 @@ def assign_time(doc: Document) -> None:
     for r in quantities:
         key = (r.fields.get("sentence_start", r.start), r.fields.get("sentence_end", r.end))
         by_sentence.setdefault(key, []).append(r)
-    openers = _year_openers(doc, years)
-    marks = [(at, heading_time(t, years)) for at, t in heading_lines(doc)]
+    # offsets sorted once and bisected per sentence: a report with tens of thousands of
+    # headings and sentences must not compare every sentence with every heading
+    openers = sorted(_year_openers(doc, years), key=lambda o: o[0])
+    opener_at = [at for at, _ in openers]
+    marks = sorted(((at, heading_time(t, years)) for at, t in heading_lines(doc)), key=lambda m: m[0])
+    mark_at = [at for at, _ in marks]
+    section_at = SectionLookup(doc.sections)
     base_years = years
     for (s0, s1), recs in sorted(by_sentence.items()):
         years = base_years
-        opened = [y for at, y in openers if at <= s0]
-        if opened and opened[-1] != years.reference:
-            years = replace(years, reference=opened[-1])
+        n_opened = bisect.bisect_right(opener_at, s0)
+        if n_opened and openers[n_opened - 1][1] != years.reference:
+            years = replace(years, reference=openers[n_opened - 1][1])
         view = compact(doc.text, s0, s1)
         s = view.text
-        sec_id, _ = section_path_at(doc.sections, s0)
+        sec_id, _ = section_at(s0)
         ht = sec_time.get(sec_id, HeadingTime()) if sec_id else HeadingTime()
         if ht.period is None and ht.status is None:
             # no heading the section finder knows says when: a line that does (2023年工作回顾)
-            before = [h for at, h in marks if at <= s0]
-            if before:
-                ht = before[-1]
+            n_before = bisect.bisect_right(mark_at, s0)
+            if n_before:
+                ht = marks[n_before - 1][1]
         context = _last_year_of(ht.period) if ht.period and "/" not in ht.period else None
         context = context or (years.plan if ht.status == "target" else years.reference)
         pcues = period_cues(s, years, context)
