@@ -53,7 +53,7 @@ class Sentence:
 
 @dataclass
 class Record:
-    type: str                        # quantity | agency | case
+    type: str                        # quantity | agency | case | case_number
     start: int
     end: int
     fields: dict[str, Any] = field(default_factory=dict)

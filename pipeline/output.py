@@ -18,9 +18,10 @@ _BY_TYPE = {
     "quantity": ("value", "value_max", "unit", "kind", "role", "direction", "qualifier", "metric",
                  "indicator", "period", "status", "table"),
     "agency": ("canonical",),
-    "case": ("parties",),
+    "case": ("parties", "case_number"),
+    "case_number": ("year", "court_code", "case_type", "serial"),
 }
-_PREFIX = {"quantity": "q", "agency": "a", "case": "c"}
+_PREFIX = {"quantity": "q", "agency": "a", "case": "c", "case_number": "n"}
 
 
 def record_id(sha256: str, rtype: str, start: int, end: int) -> str:

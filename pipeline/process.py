@@ -1,7 +1,8 @@
 """One file through the whole chain:
 
-    ingest → sections → sentences → extractors (quantities, agencies, cases) → NER model
-    → link → indicators → time (period and status of each quantity) → records → output JSON
+    ingest → sections → sentences → extractors (quantities, agencies, cases, case numbers)
+    → NER model → link → indicators → time (period and status of each quantity) → records
+    → output JSON
 
 ``process_file`` is the per-document function used by the CLI, the batch runner (local
 processes or Dask workers) and the tests.
@@ -86,6 +87,7 @@ def _with_table_figures(doc: Document, records: list[Record]) -> list[Record]:
 
 def process_document(doc: Document, *, use_model: bool = True) -> Document:
     from pipeline.extract.agencies import find_agencies
+    from pipeline.extract.case_numbers import find_case_numbers
     from pipeline.extract.cases import find_cases
     from pipeline.extract.quantities import find_quantities
     from pipeline.extract.time import assign_time
@@ -131,6 +133,7 @@ def process_document(doc: Document, *, use_model: bool = True) -> Document:
             context_cache[sent.block] = year + compact(doc.text, block.start, block.end).text
         add("agency", find_agencies(view.text, doc.region, context_cache[sent.block]), ("canonical",))
         add("case", find_cases(view.text), ("parties",))
+        add("case_number", find_case_numbers(view.text), ("year", "court_code", "case_type", "serial"))
     records = _with_table_figures(doc, records)
     doc.records = records
     if use_model:

@@ -60,3 +60,64 @@ def test_categories_of_cases_are_not_names():
               "吴小秦认为，广电公司属于公用企业，故诉至法院，请求判令",
               "其中立案25宗、结案13宗，罚款82.4万元。"]:
         assert cases(s) == [], s
+
+
+# Court, procuratorate and IP reports (GUIDE 4, updated). Sentences written in our own
+# words after the forms of public court work reports.
+
+def test_list_number_is_not_part_of_the_name():
+    s = "1.某某科技有限公司诉某某网络技术有限公司侵害发明专利权纠纷上诉案，依法改判赔偿经济损失500万元。"
+    assert [t for t, _ in cases(s)] == ["某某科技有限公司诉某某网络技术有限公司侵害发明专利权纠纷上诉案"]
+    s = "（二）“青花椒”商标侵权及不正当竞争纠纷案。"
+    assert [t for t, _ in cases(s)] == ["“青花椒”商标侵权及不正当竞争纠纷案"]
+
+
+def test_quoted_short_name_with_its_cause():
+    s = "审结全国首例“暗刷流量”合同纠纷案，明确虚假流量交易合同无效。"
+    assert [t for t, _ in cases(s)] == ["“暗刷流量”合同纠纷案"]
+    s = "审结“某某”商标权权属纠纷案、“某某”著作权侵权纠纷案等案件。"
+    assert [t for t, _ in cases(s)] == ["“某某”商标权权属纠纷案", "“某某”著作权侵权纠纷案"]
+
+
+def test_person_or_company_with_the_offence():
+    assert [t for t, _ in cases("依法审理张某某非法吸收公众存款案，涉案金额3亿元。")] == ["张某某非法吸收公众存款案"]
+    assert [t for t, _ in cases("审结某某公司虚开增值税专用发票案。")] == ["某某公司虚开增值税专用发票案"]
+    assert [t for t, _ in cases("审结陈某某受贿案、刘某某贪污案等职务犯罪案件。")] == ["陈某某受贿案", "刘某某贪污案"]
+    s = "杨某民等9人组织、领导、参加黑社会性质组织案入选全省法院常态化扫黑除恶典型案例。"
+    assert [t for t, _ in cases(s)] == ["杨某民等9人组织、领导、参加黑社会性质组织案"]
+    s = "审理的某资源循环利用公司、李某单位行贿案入选全省依法惩治行贿犯罪典型案例。"
+    assert [t for t, _ in cases(s)] == ["某资源循环利用公司、李某单位行贿案"]
+    assert [t for t, _ in cases("高某污染环境罪一案入选最高院参考案例。")] == ["高某污染环境罪一案"]
+    assert [t for t, _ in cases("办理某某集团系列诈骗案，挽回损失2亿元。")] == ["某某集团系列诈骗案"]
+
+
+def test_a_name_written_out_before_the_offence():
+    assert [t for t, _ in cases("审结赖小民受贿、贪污、重婚案。")] == ["赖小民受贿、贪污、重婚案"]
+    for s in ["审结一批受贿案。", "严惩电信诈骗案，追赃挽损。", "审理各类诈骗案。", "依法审理非法集资案。"]:
+        assert cases(s) == [], s
+
+
+def test_tails_appeal_retrial_and_execution():
+    assert [t for t, _ in cases("审结李某某故意杀人再审案，依法宣告无罪。")] == ["李某某故意杀人再审案"]
+    s = "审结某某村民委员会诉某某镇人民政府土地行政确认上诉案。"
+    assert [t for t, _ in cases(s)] == ["某某村民委员会诉某某镇人民政府土地行政确认上诉案"]
+    s = "快审快执涉企案件，张某幕墙公司与王某置业公司工程施工合同纠纷执行案入选全省法院服务保障典型案例。"
+    assert [t for t, _ in cases(s)] == ["张某幕墙公司与王某置业公司工程施工合同纠纷执行案"]
+
+
+def test_operation_named_in_quotation_marks():
+    s = "依法审结李某某等22人参加黑社会性质组织犯罪案件（“901专案”），审结抢劫等犯罪案件181件200人。"
+    assert [t for t, _ in cases(s)] == ["901专案"]
+    assert [t for t, _ in cases("审结涉缅北电信诈骗“717专案”62件66人。")] == ["717专案"]
+
+
+def test_categories_in_court_reports_are_not_names():
+    for s in ["全年审结涉众型经济犯罪案件120件，发布典型案例10个。",
+              "全年办理知识产权刑事案件35件。",
+              "依法惩处了电信诈骗案件。"]:
+        assert cases(s) == [], s
+
+
+def test_a_case_number_before_the_name_is_not_part_of_it():
+    s = "在（2012）西民四初字第438号甲公司诉乙公司著作权侵权纠纷案中，法院认定被告构成侵权。"
+    assert [t for t, _ in cases(s)] == ["甲公司诉乙公司著作权侵权纠纷案"]

@@ -18,14 +18,18 @@ _STR_LIST = {"type": "array", "items": {"type": "string"}}
 _SCHEMA = {
     "type": "object",
     "required": ["ends", "end_blockers_after", "end_blockers_before", "sue_blockers_before",
-                 "sue_blockers_after", "joins", "org_suffixes", "body_suffixes", "lead_words", "description_words",
-                 "code_quote", "anonymous_person", "party_max"],
+                 "sue_blockers_after", "joins", "org_suffixes", "body_suffixes", "lead_words", "causes",
+                 "offences", "list_number", "name_blockers_first", "category_starts",
+                 "code_quote", "anonymous_person", "party_max", "case_types", "court_code_max"],
     "properties": {
         "ends": _STR_LIST, "end_blockers_after": _STR_LIST, "end_blockers_before": _STR_LIST,
         "sue_blockers_before": _STR_LIST, "sue_blockers_after": _STR_LIST, "joins": _STR_LIST,
-        "org_suffixes": _STR_LIST, "body_suffixes": _STR_LIST, "lead_words": _STR_LIST, "description_words": _STR_LIST,
+        "org_suffixes": _STR_LIST, "body_suffixes": _STR_LIST, "lead_words": _STR_LIST, "causes": _STR_LIST,
+        "offences": _STR_LIST, "list_number": {"type": "string"}, "name_blockers_first": _STR_LIST,
+        "category_starts": _STR_LIST,
         "code_quote": {"type": "string"}, "anonymous_person": {"type": "string"},
         "party_max": {"type": "integer", "minimum": 2},
+        "case_types": _STR_LIST, "court_code_max": {"type": "integer", "minimum": 1},
     },
     "additionalProperties": False,
 }
@@ -46,7 +50,13 @@ _ORG_RE = regex.compile("(?:" + _alt(_R["org_suffixes"]) + ")")
 # on either side of 诉 a public body is a party too
 _PARTY_END_RE = regex.compile("(?:" + _alt(_R["org_suffixes"] + _R["body_suffixes"]) + ")")
 _LEAD_RE = regex.compile(_alt(_R["lead_words"]))
-_DESC_RE = regex.compile(_alt(_R["description_words"]))
+# what follows the last party: a cause of action or an offence
+_DESC_RE = regex.compile(_alt(_R["causes"] + _R["offences"]))
+_OFFENCE_RE = regex.compile(_alt(_R["offences"]))
+_LIST_NUMBER_RE = regex.compile(_R["list_number"])
+_NAME_BLOCKERS = set(_R["name_blockers_first"])
+_CATEGORY_STARTS = tuple(sorted(_R["category_starts"], key=len, reverse=True))
+_SPECIAL_ENDS = ("专案", "系列案")              # a quoted name before these is enough
 _PARTY_MAX = _R["party_max"]
 _OPEN, _CLOSE = "“「『\"", "”」』\""
 _QUOTE_RE = regex.compile(r"[“「『\"]([^“”「」『』\"]{1,40})[”」』\"]")
@@ -54,6 +64,7 @@ _CODE_RE = regex.compile(_R["code_quote"])
 _PERSON_RE = regex.compile(_R["anonymous_person"])
 _HARD = set("，。；：！？,;:!?#\n（）()《》")
 _HAN = regex.compile(r"\p{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}+")
 
 
 def _clause_start(s: str, end: int, floor: int) -> int:
@@ -106,9 +117,10 @@ def _in_quotes(s: str, lo: int, i: int) -> bool:
     return depth > 0
 
 
-def _first_party(s: str, lo: int, hi: int) -> tuple[int, int, str] | None:
+def _first_party(s: str, lo: int, hi: int, ending: str = "案") -> tuple[int, int, str] | None:
     """The first party-like token in s[lo:hi]: (start, end, kind); kind is 'code' for a
-    quoted code like “4.13”, else 'party'."""
+    quoted code like “4.13”, 'quote' for a quoted short name the cause follows
+    (“某某”技术秘密侵权案), else 'party'."""
     best = None
     for m in _QUOTE_RE.finditer(s, lo, hi):
         inner = m.group(1)
@@ -118,6 +130,9 @@ def _first_party(s: str, lo: int, hi: int) -> tuple[int, int, str] | None:
         org = _ORG_RE.match(s, m.end())
         if org and org.end() <= hi:
             best = (m.start(), org.end(), "party")
+            break
+        if _is_short_name(s, m, lo, hi, ending):
+            best = (m.start(), m.end(), "quote")
             break
     for m in _ORG_RE.finditer(s, lo, hi):
         if best is not None and m.start() >= best[0]:
@@ -129,11 +144,53 @@ def _first_party(s: str, lo: int, hi: int) -> tuple[int, int, str] | None:
         if m.start() - start >= 2 and not _in_quotes(s, lo, start):
             best = (start, m.end(), "party")
             break
-    m = _PERSON_RE.search(s, lo, hi)
-    if m and (best is None or m.start() < best[0]):
-        start = _strip_lead(s, _run_start(s, lo, m.start()), m.start())
-        best = (m.start(), m.end(), "party") if start <= m.start() else best
+    for m in _PERSON_RE.finditer(s, lo, hi):
+        if best is not None and m.start() >= best[0]:
+            break
+        if _strip_lead(s, _run_start(s, lo, m.start()), m.start() + 1) > m.start():
+            continue                                 # 审理某某集团: 理 ends a lead word
+        if not _in_quotes(s, lo, m.start()):
+            best = (m.start(), m.end(), "party")
+            break
+    named = _named_person(s, lo, hi)
+    if named and (best is None or named[0] < best[0]):
+        best = named
     return best
+
+
+def _is_short_name(s: str, m, lo: int, hi: int, ending: str) -> bool:
+    """A quotation that names the case by itself: the cause follows it
+    (“某某”商标侵权及不正当竞争纠纷案), or the case is an operation (“飓风”专案)."""
+    if ending in _SPECIAL_ENDS:
+        return True
+    desc = _DESC_RE.search(s, m.end(), hi)
+    if desc is None:
+        return False
+    # the cause follows the quotation closely: no other party or verb between
+    return desc.start() - m.end() <= 4 and not _LEAD_RE.search(s, m.end(), desc.start())
+
+
+def _named_person(s: str, lo: int, hi: int) -> tuple[int, int, str] | None:
+    """A person written by name before an offence (赖某民受贿案 written out): 2 to 4 Han
+    characters that open the clause or follow a lead word, then the offence."""
+    off = _OFFENCE_RE.search(s, lo, hi)
+    if off is None:
+        return None
+    start = _strip_lead(s, lo, off.start())
+    end = off.start()
+    run = s[start:end]
+    # 等 / 等N人 after the name: 王立等3人受贿案
+    m = regex.search(r"等(?:[0-9]+|[一二三四五六七八九十]+)?人?$", run)
+    if m:
+        end -= len(m.group())
+        run = run[:len(run) - len(m.group())]
+    if not 2 <= len(run) <= 3 or not _HAN_RUN.fullmatch(run) or run[0] in _NAME_BLOCKERS:
+        return None
+    # only right after a lead word (审结赖某民受贿案): at a clause start the run is as
+    # likely a verb or an adjective (严惩电信诈骗案)
+    if not any(m.end() == start for m in _LEAD_RE.finditer(s, max(lo, start - 4), start)):
+        return None
+    return (start, end, "party")
 
 
 def _run_start(s: str, lo: int, i: int) -> int:
@@ -188,12 +245,22 @@ def _party_end(s: str, a: int, b: int) -> int:
 
 def find_cases(sentence: str) -> list[dict]:
     """Case names in one compact sentence: dicts with start, end, text, parties."""
+    from pipeline.extract.case_numbers import find_case_numbers
+
     s = sentence
     out: list[dict] = []
     floor = 0
+    number_ends = [n["end"] for n in find_case_numbers(s)]
     for m in _END_RE.finditer(s):
         end = m.end()
-        lo = _clause_start(s, m.start(), floor)
+        # a case number before the name is not part of it: 在（2012）…号甲诉乙…案
+        lo = max([_clause_start(s, m.start(), floor)] + [e for e in number_ends if e <= m.start()])
+        lo = _name_start(s, lo, m.start())
+        quoted = _quoted_operation(s, lo, m)
+        if quoted is not None:
+            out.append(quoted)
+            floor = end
+            continue
         if m.start() - lo < 3:
             continue
         case = _read_case(s, lo, m.start(), end, m.group())
@@ -201,6 +268,30 @@ def find_cases(sentence: str) -> list[dict]:
             out.append(case)
             floor = end
     return out
+
+
+def _quoted_operation(s: str, lo: int, m) -> dict | None:
+    """An operation named inside quotation marks, the tail with it: …诈骗“717专案”."""
+    if m.group() not in _SPECIAL_ENDS or m.end() >= len(s) or s[m.end()] not in _CLOSE:
+        return None
+    open_ = max(s.rfind(q, lo, m.start()) for q in _OPEN[:3])
+    if open_ < 0 or m.start() - open_ - 1 < 2 or any(c in _CLOSE[:3] for c in s[open_ + 1:m.start()]):
+        return None
+    return _case(s, open_ + 1, m.end(), [])
+
+
+def _name_start(s: str, lo: int, hi: int) -> int:
+    """Skip what opens a clause but is no part of a name: list separators (、) and a list
+    number (1. （一） ①)."""
+    while lo < hi and s[lo] in "、":
+        lo += 1
+    m = _LIST_NUMBER_RE.match(s, lo, hi)
+    return m.end() if m else lo
+
+
+def is_generic(text: str) -> bool:
+    """A category of cases, not one case (涉众型经济犯罪案, 新类型…案): used on model spans."""
+    return text.startswith(_CATEGORY_STARTS)
 
 
 def _read_case(s: str, lo: int, core_end: int, end: int, ending: str) -> dict | None:
@@ -217,10 +308,12 @@ def _read_case(s: str, lo: int, core_end: int, end: int, ending: str) -> dict | 
             return _case(s, start, end, parties)
     if ending == "案" and s[core_end - 1] in _END_BEFORE:
         return None                                  # 方案, 立案, 议案: a word, unless A诉B…案
-    first = _first_party(s, lo, core_end)
+    first = _first_party(s, lo, core_end, ending)
     if first is None:
         return None
     start, pend, kind = first
+    if kind == "quote":
+        return _case(s, start, end, [])
     if kind == "code":
         if ending == "案" and not _DESC_RE.search(s, pend, core_end) and core_end - pend < 2:
             return None
