@@ -45,3 +45,21 @@ def test_case_records_name_the_number_next_to_them(tmp_path):
                     ("case", "李某某受贿案", None)]
     n = next(r for r in out["records"] if r["type"] == "case_number")
     assert (n["year"], n["court_code"], n["case_type"], n["serial"], n["id"][:2]) == (2019, "最高法", "知民终", 1, "n-")
+
+
+def test_case_numbers_reach_the_exported_tables(tmp_path):
+    import csv
+
+    from pipeline.export.files import export_csv
+    from pipeline.output import dumps
+
+    src = tmp_path / "court.txt"
+    src.write_text("审结某某公司诉某某网络公司侵害商标权纠纷案（（2019）最高法知民终1号）。\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "court.txt.json").write_text(dumps(process_file(src, use_model=False)), encoding="utf-8")
+    export_csv(tmp_path / "out", tmp_path / "csv")
+    with open(tmp_path / "csv" / "records.csv", encoding="utf-8") as f:
+        rows = {r["type"]: r for r in csv.DictReader(f)}
+    assert rows["case"]["case_number"] == "（2019）最高法知民终1号"
+    n = rows["case_number"]
+    assert (n["year"], n["court_code"], n["case_type"], n["serial"]) == ("2019", "最高法", "知民终", "1")

@@ -190,6 +190,19 @@ def test_a_migration_runs_once_on_first_use(target, monkeypatch):
         assert "note" in {c["name"] for c in sa.inspect(conn).get_columns("documents")}
 
 
+def test_a_version_2_database_gets_the_case_number_columns(tmp_path):
+    engine = make_engine(str(tmp_path / "old.sqlite"))
+    with engine.begin() as conn:                     # the version 2 tables: no case number columns
+        exportdb.metadata.create_all(conn)
+        for name in ("case_number", "year", "court_code", "case_type", "serial"):
+            conn.execute(sa.text(f"ALTER TABLE records DROP COLUMN {name}"))
+        conn.execute(exportdb.schema_version.insert().values(version=2))
+    assert ensure_schema(engine) == 3
+    with engine.connect() as conn:
+        cols = {c["name"] for c in sa.inspect(conn).get_columns("records")}
+    assert {"case_number", "year", "court_code", "case_type", "serial"} <= cols
+
+
 def test_foreign_tables_are_not_taken_over(tmp_path):
     engine = make_engine(str(tmp_path / "other.sqlite"))
     with engine.begin() as conn:

@@ -8,6 +8,8 @@ outputs of any earlier run. Every exporter sees the same three tables, built her
 - sections:  (document, id) -> marker, title, level, offsets, parent;
 - records:   (document, id) -> the record's typed fields; a quantity's ``period`` is split
   into ``period_start`` and ``period_end`` (years or year-months) beside its ``status``.
+  A case's ``case_number``; a case number's ``year``, ``court_code``, ``case_type`` and
+  ``serial``.
 """
 from __future__ import annotations
 
@@ -30,10 +32,11 @@ RECORD_COLUMNS = (
     "id", "type", "text", "start_offset", "end_offset", "sentence", "sentence_start",
     "sentence_end", "section_id", "section_path", "page", "paragraph", "source", "value",
     "value_max", "unit", "kind", "role", "direction", "qualifier", "metric", "period_start",
-    "period_end", "status", "canonical", "parties")
+    "period_end", "status", "canonical", "parties", "case_number", "year", "court_code", "case_type",
+    "serial")
 JSON_COLUMNS = {"section_path", "parties", "path"}      # lists of strings
 INT_COLUMNS = {"year", "reference_year", "n_sections", "n_records", "level", "start_offset", "end_offset",
-               "sentence_start", "sentence_end", "page", "paragraph"}
+               "sentence_start", "sentence_end", "page", "paragraph", "serial"}
 FLOAT_COLUMNS = {"value", "value_max"}
 _INT64 = 2 ** 63
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from pipeline.export import DOCUMENT_COLUMNS, ExportError, Output, readable_outputs, rows_of
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CHUNK = 500                 # rows per statement when deleting by id lists
 
 
@@ -113,6 +113,11 @@ records = sa.Table(
     sa.Column("status", sa.Text),
     sa.Column("canonical", sa.Text),
     sa.Column("parties", _json_type()),
+    sa.Column("case_number", sa.Text),
+    sa.Column("year", sa.Integer),
+    sa.Column("court_code", sa.Text),
+    sa.Column("case_type", sa.Text),
+    sa.Column("serial", sa.Integer),
     sa.ForeignKeyConstraint(["document_id", "section_id"], ["sections.document_id", "sections.id"],
                             name="fk_records_section"),
     sa.Index("ix_records_type", "type"),
@@ -122,6 +127,10 @@ records = sa.Table(
     sa.Index("ix_records_section", "document_id", "section_id"),
     sa.Index("ix_records_status_period", "status", "period_start", "period_end"),
 )
+
+
+# Forward migrations: MIGRATIONS[n] takes a database at version n to n + 1. The current
+# version is created whole by create_all; add steps here when the tables change.
 
 def _add_period_and_status(conn: Connection) -> None:
     """Version 1 → 2: records get ``period_start``, ``period_end`` and ``status``, documents
@@ -140,10 +149,21 @@ def _add_period_and_status(conn: Connection) -> None:
         next(i for i in records.indexes if i.name == "ix_records_status_period").create(conn)
     conn.execute(documents.update().values(output_sha256=""))
 
+_CASE_NUMBER_COLUMNS = (("case_number", "TEXT"), ("year", "INTEGER"), ("court_code", "TEXT"),
+                        ("case_type", "TEXT"), ("serial", "INTEGER"))
 
-# Forward migrations: MIGRATIONS[n] takes a database at version n to n + 1. The current
-# version is created whole by create_all; add steps here when the tables change.
-MIGRATIONS: dict[int, object] = {1: _add_period_and_status}
+
+def _add_case_number_columns(conn: Connection) -> None:
+    """Version 2 → 3: case numbers (output schema 1.1): a case's number, a number's parts;
+    stored output hashes are cleared so that the next export fills them."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns("records")}
+    for name, sql_type in _CASE_NUMBER_COLUMNS:
+        if name not in have:
+            conn.execute(sa.text(f"ALTER TABLE records ADD COLUMN {name} {sql_type}"))
+    conn.execute(documents.update().values(output_sha256=""))
+
+
+MIGRATIONS: dict[int, object] = {1: _add_period_and_status, 2: _add_case_number_columns}
 
 
 class DatabaseError(Exception):

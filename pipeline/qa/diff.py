@@ -37,9 +37,10 @@ VERSION_FIELDS = ("schema_version", "pipeline_version", "rules_version", "docume
 SECTION_FIELDS = ("marker", "title", "level")
 # Field order in listings: the ones a reviewer reads first.
 FIELD_ORDER = ("text", "value", "value_max", "unit", "kind", "role", "direction", "qualifier",
-               "metric", "indicator", "period", "status", "canonical", "parties", "section_path", "section_id",
+               "metric", "indicator", "period", "status", "canonical", "parties", "case_number", "year",
+               "court_code", "case_type", "serial", "section_path", "section_id",
                "sentence", "start", "end", "sentence_start", "sentence_end", "page", "paragraph", "source")
-TYPE_ORDER = {"quantity": 0, "agency": 1, "case": 2}
+TYPE_ORDER = {"quantity": 0, "agency": 1, "case": 2, "case_number": 3}
 
 
 # ---------------------------------------------------------------- carrying offsets over
@@ -391,8 +392,13 @@ def describe(rec: dict) -> str:
         return ", ".join(parts)
     if t == "agency":
         return f"canonical {show_value(rec.get('canonical'))}"
-    if t == "case" and rec.get("parties"):
-        return "parties " + "、".join(rec["parties"])
+    if t == "case" and (rec.get("parties") or rec.get("case_number")):
+        parts = ["parties " + "、".join(rec["parties"])] if rec.get("parties") else []
+        if rec.get("case_number"):
+            parts.append(f"number {rec['case_number']}")
+        return ", ".join(parts)
+    if t == "case_number":
+        return ", ".join(f"{k} {show_value(rec.get(k))}" for k in ("year", "court_code", "case_type", "serial"))
     return ""
 
 
@@ -524,7 +530,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text format (auto: on a terminal, unless NO_COLOR is set)")
-    p.add_argument("--types", metavar="T,U", help="compare only these record types: quantity, agency, case")
+    p.add_argument("--types", metavar="T,U", help="compare only these record types: quantity, agency, case, case_number")
     p.add_argument("--ignore", metavar="F,G", help="fields not to compare (e.g. source,paragraph; "
                    "'sections' leaves headings out)")
     p.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed")
@@ -535,7 +541,7 @@ def run(args) -> int:
     types = split_list(args.types)
     bad = [t for t in types if t not in TYPE_ORDER]
     if bad:
-        print(f"govreport diff: unknown type {bad[0]!r} (choose from quantity, agency, case)", file=sys.stderr)
+        print(f"govreport diff: unknown type {bad[0]!r} (choose from quantity, agency, case, case_number)", file=sys.stderr)
         return 2
     try:
         result = diff_paths(args.old, args.new, types=types, ignore=split_list(args.ignore))

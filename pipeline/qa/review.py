@@ -27,15 +27,16 @@ from pipeline.paths import shown
 from pipeline.qa import QAInputError, document_name, load_output, load_output_dir
 
 HERE = Path(__file__).resolve().parent
-TYPES = ("quantity", "agency", "case")
+TYPES = ("quantity", "agency", "case", "case_number")
 KINDS = ("count", "money", "percent", "percentage_point", "ratio", "multiple", "duration", "rank", "measure")
 STATUSES = ("added", "removed", "changed", "unchanged")
 FIGURE_STATUSES = ("actual", "target", "estimate")     # a quantity's own status (GUIDE.md §2)
 # Nesting order for elements that start at the same place (outermost first).
-RANK = {"ocr": -1, "heading": 0, "sentence": 1, "case": 2, "agency": 3, "quantity": 4}
+RANK = {"ocr": -1, "heading": 0, "sentence": 1, "case": 2, "case_number": 3, "agency": 4, "quantity": 5}
 HEADING_MAX = 120          # a heading element stops at the end of its line, or this many chars
 DETAIL_FIELDS = ("id", "type", "text", "value", "value_max", "unit", "kind", "role", "direction",
                  "qualifier", "metric", "indicator", "period", "status", "canonical", "parties",
+                 "case_number", "year", "court_code", "case_type", "serial",
                  "section_path", "sentence", "table", "start", "end", "page", "paragraph", "source",
                  "ocr", "confidence")
 
@@ -75,7 +76,7 @@ class Element:
     """A span of the text to wrap: a heading, a sentence or a record."""
     start: int
     end: int
-    kind: str                # heading | sentence | quantity | agency | case
+    kind: str                # heading | sentence | quantity | agency | case | case_number
     tag: str                 # span | mark
     attrs: dict              # on the first piece (with the id)
     cont_attrs: dict         # on the pieces after a split (no id)
@@ -199,6 +200,9 @@ def record_summary(rec: dict) -> str:
             parts.append(" ".join(str(x) for x in (rec.get("status"), rec.get("period")) if x))
     elif t == "agency":
         parts = [f"canonical: {show(rec.get('canonical'))}"]
+    elif t == "case_number":
+        parts = [f"{k}: {show(rec.get(k))}" for k in ("year", "court_code", "case_type", "serial")
+                 if rec.get(k) is not None]
     else:
         parts = [f"parties: {'、'.join(rec.get('parties') or [])}"] if rec.get("parties") else []
     if rec.get("ocr"):
