@@ -37,6 +37,7 @@ _SCHEMA = {
         "lead_bad_endings": {"type": "array", "items": {"type": "string"}},
         "toc": {"type": "object", "required": ["title", "leader"],
                 "properties": {"title": {"type": "string"}, "leader": {"type": "string"}}},
+        "part_headings": {"type": "array", "items": {"type": "string"}},
     },
 }
 
@@ -57,6 +58,7 @@ class _Rules:
     lead_bad_endings: tuple
     toc_title: re.Pattern | None = None
     toc_leader: re.Pattern | None = None
+    part_headings: tuple = ()
 
 
 @lru_cache(maxsize=1)
@@ -74,9 +76,13 @@ def _rules() -> _Rules:
         toc_leader = re.compile(toc["leader"]) if toc else None
     except re.error as e:
         raise rules.RulesError(f"rules/sections.yaml: bad toc pattern: {e}") from None
+    try:
+        parts = tuple(re.compile(p) for p in data.get("part_headings") or ())
+    except re.error as e:
+        raise rules.RulesError(f"rules/sections.yaml: bad part_headings pattern: {e}") from None
     return _Rules(markers, data["limits"], tuple(data["label_bad_endings"]),
                   tuple(data["label_bad_starts"]), tuple(data["lead_bad_starts"]),
-                  tuple(data["lead_bad_endings"]), toc_title, toc_leader)
+                  tuple(data["lead_bad_endings"]), toc_title, toc_leader, parts)
 
 
 @dataclass
@@ -221,6 +227,10 @@ def _block_headings(doc: Document, block) -> list[_Heading]:
         if 2 <= len(_clean_title(lead)) <= r.limits["title_sentence_max"]:
             mk("lead", 0, 0, len(lead))
             body_from = len(lead)
+    elif any(p.fullmatch(_clean_title(s)) for p in r.part_headings):
+        # a part heading line with no marker (2022年主要工作): the review or the plan
+        mk("part", 0, 0, len(s))
+        return out
     else:
         label = _inline_label(s)
         if label:

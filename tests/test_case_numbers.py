@@ -63,3 +63,16 @@ def test_case_numbers_reach_the_exported_tables(tmp_path):
     assert rows["case"]["case_number"] == "（2019）最高法知民终1号"
     n = rows["case_number"]
     assert (n["year"], n["court_code"], n["case_type"], n["serial"]) == ("2019", "最高法", "知民终", "1")
+
+
+def test_the_court_may_stand_between_a_name_and_its_number(tmp_path):
+    # the form of the yearly lists of ten IP cases: name〔court (number)judgment〕
+    src = tmp_path / "ten-cases.txt"
+    src.write_text("二、中外制药株式会社与温州海鹤药业有限公司确认是否落入专利权保护范围纠纷案"
+                   "〔最高人民法院(2022)最高法知民终905号民事判决书〕\n"
+                   "四、上海万翠堂餐饮管理有限公司与温江五阿婆青花椒鱼火锅店侵害商标权纠纷案"
+                   "〔四川省高级人民法院(2021)川知民终2152号民事判决书〕\n", encoding="utf-8")
+    out = process_file(src, use_model=False)
+    got = [(r["text"], r["case_number"]) for r in out["records"] if r["type"] == "case"]
+    assert got == [("中外制药株式会社与温州海鹤药业有限公司确认是否落入专利权保护范围纠纷案", "(2022)最高法知民终905号"),
+                   ("上海万翠堂餐饮管理有限公司与温江五阿婆青花椒鱼火锅店侵害商标权纠纷案", "(2021)川知民终2152号")]

@@ -121,3 +121,22 @@ def test_categories_in_court_reports_are_not_names():
 def test_a_case_number_before_the_name_is_not_part_of_it():
     s = "在（2012）西民四初字第438号甲公司诉乙公司著作权侵权纠纷案中，法院认定被告构成侵权。"
     assert [t for t, _ in cases(s)] == ["甲公司诉乙公司著作权侵权纠纷案"]
+
+
+def test_titles_of_published_cases_in_running_prose():
+    # case titles of the LawRefBook/Laws collection (案例/), set in a report's sentence
+    titles = ["张某等人诉某销售公司、孟某某服务合同纠纷案", "某某公司申请执行李某某承揽合同案",
+              "株洲工商银行某支行诉株洲某金属材料公司等金融借款合同案", "石某某诉A医院医疗服务合同案",
+              "魏某诉某科技有限公司网络购物合同纠纷一案", "张甲诉上海市闵行区民政局法定继承案",
+              "韩某某诉辽宁省锦州市松山新区国有土地上房屋征收办公室不履行预征收行政协议案"]
+    for t in titles:
+        assert [c for c, _ in cases(f"该院发布的{t}入选典型案例。")] == [t]
+        assert [c for c, _ in cases(f"2.{t}")] == [t]
+    assert cases("某某公司申请执行李某某承揽合同案")[0][1] == ["某某公司", "李某某"]
+    assert cases("张某等人诉某销售公司、孟某某服务合同纠纷案")[0][1] == ["张某等人", "某销售公司", "孟某某"]
+
+
+def test_enforcement_operations_named_by_code_or_word():
+    s = "办理了“11·10”专案、“奥信”专案等一批案件。"
+    assert [t for t, _ in cases(s)] == ["“11·10”专案", "“奥信”专案"]
+    assert cases("办理全市首例民族资产解冻类诈骗案。") == []

@@ -65,6 +65,7 @@ _PERSON_RE = regex.compile(_R["anonymous_person"])
 _HARD = set("，。；：！？,;:!?#\n（）()《》")
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
+_MANY_RE = regex.compile(r"(?<=\p{Han})等(?:[0-9]+|[一二三四五六七八九十]+)?人$")
 
 
 def _clause_start(s: str, end: int, floor: int) -> int:
@@ -352,7 +353,9 @@ def _plaintiff_start(s: str, lo: int, k: int) -> int | None:
                 break
             start = o
         return start
-    start = _strip_lead(s, lo, k)
+    # 张某等人诉…, 王某等3人诉…: 等 here closes the plaintiffs, it is no lead word
+    many = _MANY_RE.search(s, lo, k)
+    start = _strip_lead(s, lo, many.start() if many else k)
     if start >= k or k - start > _PARTY_MAX:
         return None
     return start
