@@ -76,3 +76,11 @@ def test_the_court_may_stand_between_a_name_and_its_number(tmp_path):
     got = [(r["text"], r["case_number"]) for r in out["records"] if r["type"] == "case"]
     assert got == [("中外制药株式会社与温州海鹤药业有限公司确认是否落入专利权保护范围纠纷案", "(2022)最高法知民终905号"),
                    ("上海万翠堂餐饮管理有限公司与温江五阿婆青花椒鱼火锅店侵害商标权纠纷案", "(2021)川知民终2152号")]
+
+
+def test_old_numbers_ranges_and_long_serials():
+    assert numbers("（2013）粤高法民三终字第123号") == [("（2013）粤高法民三终字第123号", 2013, "粤高法", "民三终", 123)]
+    assert numbers("(2020)粤73知民初1号") == [("(2020)粤73知民初1号", 2020, "粤73", "知民初", 1)]
+    assert numbers("（2023）粤0106民初12345-12350号") == [("（2023）粤0106民初12345-12350号", 2023, "粤0106", "民初", 12345)]
+    assert numbers("（2022）最高法刑核12345678号")[0][3:] == ("刑核", 12345678)
+    assert numbers("京检行公建〔2021〕1号") == []        # a procuratorate's document number

@@ -31,7 +31,7 @@ _NUMBER_RE = regex.compile(
     r"[（(〔\[［【]\s*(?P<year>(?:19|20)[0-9]{2})\s*[）)〕\]］】]"
     r"(?P<court>[\p{Han}0-9]{0,%d}?)"
     r"(?P<type>%s)"
-    r"字?第?(?P<serial>[0-9]{1,6})号" % (_R["court_code_max"], _TYPES))
+    r"字?第?(?P<serial>[0-9]{1,8})(?:[-—~至、][0-9]{1,8})*号" % (_R["court_code_max"], _TYPES))
 
 
 def find_case_numbers(sentence: str) -> list[dict]:

@@ -164,6 +164,8 @@ def _is_short_name(s: str, m, lo: int, hi: int, ending: str) -> bool:
     (“某某”商标侵权及不正当竞争纠纷案), or the case is an operation (“飓风”专案)."""
     if ending in _SPECIAL_ENDS:
         return True
+    if m.end() == hi:
+        return True                                  # “快播”案: the quotation is the name
     desc = _DESC_RE.search(s, m.end(), hi)
     if desc is None:
         return False
