@@ -24,7 +24,9 @@
    many without one (candidate sentences, picked by a fixed seed): rules miss bodies, so
    silver negatives are partly wrong, and fewer of them teach the model less to ignore
    unlisted names.
-5. **Output**: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (spaCy DocBin) and
+5. **Case titles** (train only): real case titles set into report frames
+   (pipeline/ner/case_titles.py), CASE entities, a held-out share kept for measuring.
+6. **Output**: ``train.spacy``, ``dev.spacy``, ``test.spacy`` (spaCy DocBin) and
    ``split.json`` in --out (default pipeline/ner/data/).
 """
 from __future__ import annotations
@@ -421,6 +423,12 @@ def build(corpora: Iterable[Path] = DEFAULT_CORPORA, gold_dir: Path | None = DEF
         s.entities = {lab: sum(1 for e in exs for x in e.ents if x[0] == lab) for lab in ("AGENCY", "CASE")}
         by_split[s.split].extend(exs)
         log(f"{s.split:5} {s.name}: {s.sentences} sentences, {s.entities}")
+    # real case titles in report frames (pipeline/ner/case_titles.py): the reports name
+    # too few cases to learn the CASE label from
+    from pipeline.ner.case_titles import examples as case_title_examples
+    titles = [mark_unknown(e) for e in case_title_examples("train", seed=seed)]
+    by_split["train"].extend(titles)
+    log(f"train case titles: {len(titles)} sentences")
     for split, exs in by_split.items():
         to_docbin(exs, mode).to_disk(out_dir / f"{split}.spacy")
     record = {
