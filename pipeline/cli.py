@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "pipeline.qa.diff",      # diff
     "pipeline.qa.review",    # review
     "pipeline.export.cli",   # export
+    "pipeline.checks",       # check
     "pipeline.ner.train",    # train
 ]
 

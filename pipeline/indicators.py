@@ -22,11 +22,14 @@ _KINDS = ["count", "money", "percent", "percentage_point", "ratio", "multiple", 
           "rank", "measure"]
 _SCHEMA = {
     "type": "object",
-    "required": ["scope_prefixes", "trailing_words", "synonyms", "indicators"],
+    "required": ["scope_prefixes", "trailing_words", "part_endings", "new_words", "synonyms",
+                 "indicators"],
     "additionalProperties": False,
     "properties": {
         "scope_prefixes": _STR_LIST,
         "trailing_words": _STR_LIST,
+        "part_endings": _STR_LIST,
+        "new_words": _STR_LIST,
         "synonyms": {"type": "object", "additionalProperties": {"type": "string"}},
         "indicators": {
             "type": "array", "minItems": 1,
@@ -42,6 +45,7 @@ _SCHEMA = {
                     "unit": {"type": "string"},
                     "kinds": {"type": "array", "minItems": 1, "items": {"enum": _KINDS}},
                     "growth": {"enum": ["real", "nominal"]},
+                    "flow": {"type": "boolean"},
                     "parts": _STR_LIST,
                     "wordings": _STR_LIST,
                     "patterns": _STR_LIST,
@@ -70,6 +74,7 @@ class Indicator:
     kinds: frozenset
     growth: str
     parts: tuple
+    flow: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ class Catalog:
     patterns: tuple             # (compiled regex, id)
     prefixes: tuple             # longest first
     trailing: tuple             # longest first
+    part_endings: tuple         # longest first
+    new_words: tuple            # longest first
     synonyms: tuple             # (short, long)
 
     def get(self, indicator_id: str | None) -> Indicator | None:
@@ -104,7 +111,7 @@ def catalog() -> Catalog:
             raise rules.RulesError(f"rules/indicators.yaml: indicator {iid} listed twice")
         indicators[iid] = Indicator(iid, item["name"], item.get("national_name", item["name"]),
                                     item["unit"], frozenset(item["kinds"]), item["growth"],
-                                    tuple(item.get("parts", ())))
+                                    tuple(item.get("parts", ())), bool(item.get("flow")))
         for w in item.get("wordings", ()):
             key = _fold(w, synonyms)
             if by_wording.get(key, iid) != iid:
@@ -122,7 +129,8 @@ def catalog() -> Catalog:
                 raise rules.RulesError(f"rules/indicators.yaml: {ind.id} has unknown part {part}")
     by_len = lambda ws: tuple(sorted(set(ws), key=len, reverse=True))  # noqa: E731
     return Catalog(indicators, by_wording, tuple(patterns), by_len(data["scope_prefixes"]),
-                   by_len(data["trailing_words"]), synonyms)
+                   by_len(data["trailing_words"]), by_len(data["part_endings"]),
+                   by_len(data["new_words"]), synonyms)
 
 
 def _region_names(region: dict | None) -> tuple[str, ...]:
@@ -159,12 +167,47 @@ def _candidates(metric: str, cat: Catalog, region_names) -> list[str]:
     return out
 
 
+_COORDINATED = re.compile(r"(?:和|与|及|、)\p{Han}{1,6}$")
+
+
+def _before_words(before: str, cat: Catalog, region_names) -> str:
+    """The sentence text before a metric without the scope words that end it."""
+    text = before.rstrip(" \u3000")
+    openers = tuple(region_names) + cat.prefixes
+    changed = True
+    while changed and text:
+        changed = False
+        for word in openers:
+            if text.endswith(word):
+                text = text[: -len(word)]
+                changed = True
+                break
+    return text
+
+
+_SHARED = re.compile(r"^[^，。；]*?(?:分别|均)")
+
+
+def _names_a_part(text: str, after: str, cat: Catalog) -> bool:
+    """Whether the words right before a metric name a part of the region or of its economy
+    (经开区, 东北地区, 地铁), or one of several heads sharing it, each with its own figure
+    (城镇和农村|居民人均可支配收入分别…)."""
+    return text.endswith(cat.part_endings) or bool(
+        _COORDINATED.search(text) and _SHARED.match(after or ""))
+
+
 def indicator_for(metric: str | None, kind: str | None, role: str | None,
-                  region: dict | None = None) -> str | None:
-    """The catalog id a figure of ``metric`` (with its kind and role) measures, or None."""
+                  region: dict | None = None, before: str | None = None,
+                  after: str | None = None) -> str | None:
+    """The catalog id a figure of ``metric`` (with its kind and role) measures, or None.
+    ``before`` and ``after`` are the sentence text around the metric, where the caller has
+    it (:func:`metric_context`)."""
     if not metric:
         return None
     cat = catalog()
+    words = _before_words(before, cat, _region_names(region)) if before else ""
+    if words and _names_a_part(words, after, cat):
+        return None
     found = None
     for cand in _candidates(metric, cat, _region_names(region)):
         found = cat.by_wording.get(cand)
@@ -175,6 +218,8 @@ def indicator_for(metric: str | None, kind: str | None, role: str | None,
     if found is None:
         return None
     ind = cat.indicators[found]
+    if words and not ind.flow and words.endswith(cat.new_words):
+        return None                         # 新登记|市场主体: the new ones, not the stock
     if role == "change":
         # a change in percentage points is the change of a rate: of a percent indicator
         # (城镇化率提高0.5个百分点), never of a count or an amount (a growth rate's change)
@@ -201,5 +246,23 @@ def assign_indicators(doc: Document) -> Document:
     for r in doc.records:
         if r.type == "quantity":
             f = r.fields
-            f["indicator"] = indicator_for(f.get("metric"), f.get("kind"), f.get("role"), doc.region)
+            before, after = metric_context(f, r.start)
+            f["indicator"] = indicator_for(f.get("metric"), f.get("kind"), f.get("role"), doc.region,
+                                           before, after)
     return doc
+
+
+def metric_context(fields: dict, start: int) -> tuple[str | None, str | None]:
+    """The sentence text before and after the metric's last mention ahead of the figure (or
+    its first mention when the metric only follows it); (None, None) when the sentence
+    does not spell the metric."""
+    sentence, metric = fields.get("sentence"), fields.get("metric")
+    if not sentence or not metric or fields.get("sentence_start") is None:
+        return None, None
+    at = start - fields["sentence_start"]
+    k = sentence.rfind(metric, 0, max(at, 0))
+    if k < 0:
+        k = sentence.find(metric)
+    if k < 0:
+        return None, None
+    return sentence[:k], sentence[k + len(metric):]

@@ -14,6 +14,7 @@ import os
 import regex as re
 
 from pipeline.document import Document, InputError, Record
+from pipeline.checks import document_checks
 from pipeline.indicators import assign_indicators
 from pipeline.ingest import read_document
 from pipeline.link import link
@@ -62,7 +63,9 @@ def process_file(path: str | os.PathLike, *, use_model: bool = True, ocr: str = 
     if use_model:
         from pipeline.ner import model_version
         model = model_version()
-    return document_json(doc, rules_version(), model)
+    out = document_json(doc, rules_version(), model)
+    out["checks"] = document_checks(out)
+    return out
 
 
 def _with_table_figures(doc: Document, records: list[Record]) -> list[Record]:

@@ -11,16 +11,22 @@ import pytest
 
 from pipeline import rules
 from pipeline.extract.quantities import find_quantities
-from pipeline.indicators import catalog, indicator_for, indicator_name
+from pipeline.indicators import catalog, indicator_for, indicator_name, metric_context
 
 ROOT = Path(__file__).resolve().parent.parent
 HANGZHOU = {"name": "杭州市", "district": None, "city": "杭州市", "province": "浙江省", "level": "city"}
 
 
 def ids(sentence: str, region: dict | None = None) -> list[tuple[str, str, str | None]]:
-    """(text, role, indicator) of every figure the extractor finds in ``sentence``."""
-    return [(q["text"], q["role"], indicator_for(q["metric"], q["kind"], q["role"], region))
-            for q in find_quantities(sentence)]
+    """(text, role, indicator) of every figure the extractor finds in ``sentence``, read
+    with the sentence around its metric as the pipeline does."""
+    out = []
+    for q in find_quantities(sentence):
+        context = metric_context({"sentence": sentence, "sentence_start": 0, "metric": q["metric"]},
+                                 q["start"])
+        out.append((q["text"], q["role"],
+                    indicator_for(q["metric"], q["kind"], q["role"], region, *context)))
+    return out
 
 
 def test_gdp_level_and_growth_under_every_wording():
@@ -38,6 +44,31 @@ def test_a_metric_that_only_contains_a_wording_is_another_indicator_or_none():
     assert ids("单位地区生产总值能耗下降3%。")[0][2] == "energy_intensity"
     # gov-work-report-wulumuqi-2024: a part of trade is not trade
     assert ids("民营企业进出口总额增长20.1%。")[0][2] is None
+
+
+def test_the_sentence_tells_a_part_of_the_region_or_of_the_figure():
+    # stats-communique-china-2024: a region of the country, not the country
+    assert ids("东北地区生产总值63451亿元，增长4.4%。")[0][2] is None
+    # stats-communique-nanjing-2021-2024: the metro's passengers, firms working elsewhere
+    assert ids("全年地铁实现客运量10.96亿人次，比上年增长8.6%。")[0][2] is None
+    assert ids("其中，本市建筑业企业在外省完成建筑业总产值1705.74亿元，增长8.7%。")[0][2] is None
+    # ...but the standard wording of the same figure keeps it
+    assert ids("总承包和专业承包完成建筑业总产值1103.53亿元，增长2.9%。")[0][2] == "construction_output"
+    # gov-work-report-qiandongnan-2024: two heads share the metric, each with its own figure
+    found = ids("城镇和农村常住居民人均可支配收入分别达到45877元和22990元。")
+    assert [f[2] for f in found] == [None, None]
+    # stats-communique-china-2024: the poor counties' rural income
+    assert ids("脱贫县[63]农村居民人均可支配收入17522元，比上年增长6.9%。")[0][2] is None
+
+
+def test_new_ones_are_not_the_stock_unless_the_indicator_counts_additions():
+    # gov-work-report-xiamen-2024 / zaozhuang-2024
+    assert ids("新登记市场主体7.2万户、总数达到53.7万户。")[0][2] is None
+    assert ids("新认定高新技术企业26家。")[0][2] is None
+    # gov-work-report-qiandongnan-2024: 新增学位 counts additions
+    assert ids("实施中小学幼儿园项目建设498所，新增学位1.66万个。")[-1][2] == "new_school_places"
+    # stats-communique-china-2024: 新建商品房 is the name of the housing figure
+    assert ids("全年新建商品房销售面积97385万平方米。")[0][2] == "housing_sales_area"
 
 
 def test_role_is_kept_apart_from_the_indicator():

@@ -365,6 +365,8 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
     else:
         legend = "".join(f'<span class="key badge t-{t}">{t}</span>' for t in TYPES)
 
+    checks_html = _checks_html(output, data_records) if not diff else ""
+
     css = (HERE / "review.css").read_text(encoding="utf-8")
     js = (HERE / "review.js").read_text(encoding="utf-8")
     csp = (f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; "
@@ -372,7 +374,8 @@ def build_page(output: dict, rows: list[Row], *, mode: str = "review", heading: 
     values = {
         "csp": csp, "version": esc(__version__), "title": esc(f"{heading or 'Review'}: {title}"),
         "css": css, "js": js, "mode": mode, "heading": esc(heading or title), "meta": meta,
-        "legend": legend, "outline": outline_html, "text": text_html, "tables": tables_html,
+        "legend": legend, "checks": checks_html, "outline": outline_html, "text": text_html,
+        "tables": tables_html,
         "section_options": section_options,
         "type_options": "".join(f'<option value="{t}">{t}</option>' for t in present_types),
         "kind_options": "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in present_kinds),
@@ -428,6 +431,27 @@ def tables_view(recs: list[dict]) -> str:
                    f'<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
     out.append("</section>")
     return "".join(out)
+
+
+def _checks_html(output: dict, data_records: list[dict]) -> str:
+    """The consistency checks that failed (the output's own ``checks``, or computed for an
+    output written before they existed), each linked to its records in the text."""
+    checks = output.get("checks")
+    if not isinstance(checks, list):
+        from pipeline.checks import document_checks
+        checks = document_checks(output)
+    if not checks:
+        return '<p class="checks ok">Consistency checks: none failed.</p>'
+    n_of = {d["id"]: d["n"] for d in data_records}
+    items = []
+    for c in checks:
+        links = " ".join(f'<a href="#r-{n_of[i]}" data-n="{n_of[i]}">{esc(i)}</a>'
+                         for i in c.get("records") or [] if i in n_of)
+        items.append(f'<li><b>{esc(c.get("rule"))}</b>: {esc(c.get("message"))} '
+                     f'<span class="muted">(expected {esc(show(c.get("expected")))}, found '
+                     f'{esc(show(c.get("found")))})</span> {links}</li>')
+    return (f'<details class="checks failed" open><summary>{len(checks)} consistency '
+            f'check{"s" if len(checks) > 1 else ""} failed</summary><ul>{"".join(items)}</ul></details>')
 
 
 def review_page(output: dict) -> str:
