@@ -245,24 +245,45 @@ def assign_indicators(doc: Document) -> Document:
     """Give every quantity record of ``doc`` its ``indicator`` field."""
     for r in doc.records:
         if r.type == "quantity":
-            f = r.fields
-            before, after = metric_context(f, r.start)
-            f["indicator"] = indicator_for(f.get("metric"), f.get("kind"), f.get("role"), doc.region,
-                                           before, after)
+            r.fields["indicator"] = record_indicator(r.fields, r.start, r.end, doc.region)
     return doc
 
 
-def metric_context(fields: dict, start: int) -> tuple[str | None, str | None]:
+def record_indicator(fields: dict, start: int, end: int | None, region: dict | None) -> str | None:
+    """The indicator of a quantity record (its fields, span and the report's region), its
+    metric read with the sentence around it."""
+    context = metric_context(fields, start, end)
+    if context is None:
+        return None
+    return indicator_for(fields.get("metric"), fields.get("kind"), fields.get("role"), region,
+                         *context)
+
+
+# Between a metric's mention and its figure: another clause's list (…能耗下降3.27%，化学需氧量、
+# 二氧化硫排放总量…分别下降3.14%) or another clause altogether; the figure is not the metric's.
+_OTHER_CLAUSE = re.compile(r"；|;|[，,].*分别")
+# A figure right before its metric with 以上/以下 is a threshold (500万元以上固定资产投资项目).
+_THRESHOLD = re.compile(r"^(?:及|或)?(?:以上|以下)")
+
+
+def metric_context(fields: dict, start: int, end: int | None = None):
     """The sentence text before and after the metric's last mention ahead of the figure (or
     its first mention when the metric only follows it); (None, None) when the sentence
-    does not spell the metric."""
+    does not spell the metric; None when the mention cannot be the figure's: in another
+    clause, or right after a threshold figure."""
     sentence, metric = fields.get("sentence"), fields.get("metric")
     if not sentence or not metric or fields.get("sentence_start") is None:
         return None, None
     at = start - fields["sentence_start"]
     k = sentence.rfind(metric, 0, max(at, 0))
+    if k >= 0 and _OTHER_CLAUSE.search(sentence[k + len(metric):at]):
+        return None
     if k < 0:
         k = sentence.find(metric)
-    if k < 0:
-        return None, None
+        if k < 0:
+            return None, None
+        if end is not None:
+            gap = sentence[end - fields["sentence_start"]:k]
+            if _THRESHOLD.match(gap) and len(gap) <= 3:
+                return None
     return sentence[:k], sentence[k + len(metric):]

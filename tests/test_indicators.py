@@ -11,7 +11,7 @@ import pytest
 
 from pipeline import rules
 from pipeline.extract.quantities import find_quantities
-from pipeline.indicators import catalog, indicator_for, indicator_name, metric_context
+from pipeline.indicators import catalog, indicator_for, indicator_name, record_indicator
 
 ROOT = Path(__file__).resolve().parent.parent
 HANGZHOU = {"name": "杭州市", "district": None, "city": "杭州市", "province": "浙江省", "level": "city"}
@@ -20,13 +20,10 @@ HANGZHOU = {"name": "杭州市", "district": None, "city": "杭州市", "provinc
 def ids(sentence: str, region: dict | None = None) -> list[tuple[str, str, str | None]]:
     """(text, role, indicator) of every figure the extractor finds in ``sentence``, read
     with the sentence around its metric as the pipeline does."""
-    out = []
-    for q in find_quantities(sentence):
-        context = metric_context({"sentence": sentence, "sentence_start": 0, "metric": q["metric"]},
-                                 q["start"])
-        out.append((q["text"], q["role"],
-                    indicator_for(q["metric"], q["kind"], q["role"], region, *context)))
-    return out
+    return [(q["text"], q["role"],
+             record_indicator({**q, "sentence": sentence, "sentence_start": 0}, q["start"], q["end"],
+                              region))
+            for q in find_quantities(sentence)]
 
 
 def test_gdp_level_and_growth_under_every_wording():
@@ -59,6 +56,15 @@ def test_the_sentence_tells_a_part_of_the_region_or_of_the_figure():
     assert [f[2] for f in found] == [None, None]
     # stats-communique-china-2024: the poor counties' rural income
     assert ids("脱贫县[63]农村居民人均可支配收入17522元，比上年增长6.9%。")[0][2] is None
+
+
+def test_a_threshold_or_a_figure_of_another_clause_is_not_the_metrics():
+    # gov-work-report-qiandongnan-2024: 500万元以上 defines the projects counted
+    assert ids("全州500万元以上固定资产投资增长5%。")[0][2] is None
+    # gov-work-report-china-2008: the COD and SO2 falls are not energy intensity's
+    found = ids("2007年单位国内生产总值能耗比上年下降3.27%，化学需氧量、二氧化硫排放总量近年来首次"
+                "出现双下降，比上年分别下降3.14%和4.66%。")
+    assert [f[2] for f in found] == ["energy_intensity", None, None]
 
 
 def test_new_ones_are_not_the_stock_unless_the_indicator_counts_additions():
