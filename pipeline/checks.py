@@ -13,8 +13,9 @@ Rules:
   catalog parts (GDP and its three industries), the items of a 分别 list after a total
   (only a sum larger than the total, since a list need not be complete), a table's
   first-level rows against its 合计 row;
-- ``growth_mismatch`` (across reports, :func:`batch_checks`): a year-on-year change for
-  year Y against the levels the reports of the same region give for Y and Y−1.
+- ``growth_mismatch`` (:func:`batch_checks`, across the reports of one region, and within
+  a report that gives several years): a year-on-year change for year Y against the levels
+  the reports give for Y and Y−1.
 """
 from __future__ import annotations
 
@@ -379,6 +380,11 @@ def document_checks(out: dict) -> list[dict]:
     found = (_check_parts(quantities, totals) + _check_shares(quantities, totals, region)
              + _check_catalog_parts(quantities) + _check_lists(quantities, totals)
              + _check_tables(quantities))
+    # a report that gives several years (a compilation of communiqués) is checked against
+    # itself for growth too
+    for c in batch_checks([("", out)]):
+        c.pop("documents", None)
+        found.append(c)
     order = {r["id"]: k for k, r in enumerate(quantities)}
     found.sort(key=lambda c: (min(order[i] for i in c["records"]), c["rule"], c["records"]))
     unique, seen = [], set()
@@ -442,7 +448,8 @@ def batch_checks(outputs: list[tuple[str, dict]]) -> list[dict]:
             # the year before from another report where there is one (last year's own)
             before = sorted(before, key=lambda x: (x[0] == name, x[1]["start"]))
             (_, level), (prev_name, prev) = now[0], before[0]
-            if not prev["value"]:
+            if not prev["value"] or prev["value"] == level["value"]:
+                # the same printed figure under two years is a period read wrong, not growth
                 continue
             COMPARED["growth_mismatch"] += 1
             expected = (level["value"] / prev["value"] - 1) * 100
@@ -452,7 +459,8 @@ def batch_checks(outputs: list[tuple[str, dict]]) -> list[dict]:
                      / prev["value"])
             if abs(expected - stated) > slack:
                 c = _check("growth_mismatch", [prev, level, change], expected, stated,
-                           f"{change['indicator']} {year}: {_describe(prev)} ({prev_name}, {year - 1}) "
+                           f"{change['indicator']} {year}: {_describe(prev)} ({year - 1}"
+                           f"{', ' + prev_name if prev_name != name else ''}) "
                            f"→ {_describe(level)} is {expected:+.2f}%, the report says {stated:+g}%")
                 c["documents"] = [prev_name, name, name]
                 found.append(c)
@@ -509,7 +517,8 @@ def run(args) -> int:
             failed.append({"document": name, **c})
     if not args.no_batch:
         for c in batch_checks(outputs):
-            failed.append({"document": c["documents"][-1], **c})
+            if len(set(c["documents"])) > 1:    # within one report: already listed above
+                failed.append({"document": c["documents"][-1], **c})
     if args.json:
         print(json.dumps({"documents": len(outputs), "failed": failed}, ensure_ascii=False, indent=1))
     else:
