@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "pipeline.qa.review",    # review
     "pipeline.export.cli",   # export
     "pipeline.checks",       # check
+    "pipeline.facts",        # facts
     "pipeline.ner.train",    # train
 ]
 

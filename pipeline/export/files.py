@@ -65,7 +65,7 @@ def _good_outputs(outdir, stats: FileStats, on_error):
 
 
 @contextlib.contextmanager
-def _atomic_path(path: Path):
+def atomic_path(path: Path):
     """A temp path next to ``path`` that replaces it on success and vanishes on failure."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -85,7 +85,7 @@ def _atomic_path(path: Path):
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(col: str, v):
+def csv_cell(col: str, v):
     if v is None:
         return ""
     if col in JSON_COLUMNS:
@@ -103,7 +103,7 @@ def export_csv(outdir: str | Path, dest: str | Path, on_error=None) -> FileStats
     with contextlib.ExitStack() as stack:
         writers = {}
         for table, cols in TABLES.items():
-            tmp = stack.enter_context(_atomic_path(dest / f"{table}.csv"))
+            tmp = stack.enter_context(atomic_path(dest / f"{table}.csv"))
             f = stack.enter_context(open(tmp, "w", encoding="utf-8-sig", newline=""))
             w = csv.writer(f)
             w.writerow(cols)
@@ -111,7 +111,7 @@ def export_csv(outdir: str | Path, dest: str | Path, on_error=None) -> FileStats
         for out, by_table in _good_outputs(outdir, stats, on_error):
             for table, rows in by_table.items():
                 cols = TABLES[table]
-                writers[table].writerows([_csv_cell(c, r.get(c)) for c in cols] for r in rows)
+                writers[table].writerows([csv_cell(c, r.get(c)) for c in cols] for r in rows)
             stats.documents += 1
             stats.records += len(out.data["records"])
     stats.files = [str(dest / f"{t}.csv") for t in TABLES]
@@ -145,7 +145,7 @@ def export_parquet(outdir: str | Path, dest: str | Path, on_error=None) -> FileS
     with contextlib.ExitStack() as stack:
         writers = {}
         for table in TABLES:
-            tmp = stack.enter_context(_atomic_path(dest / f"{table}.parquet"))
+            tmp = stack.enter_context(atomic_path(dest / f"{table}.parquet"))
             writers[table] = stack.enter_context(pq.ParquetWriter(tmp, schemas[table]))
 
         def flush(table: str) -> None:
