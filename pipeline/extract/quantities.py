@@ -304,7 +304,7 @@ def _scale(v, mult: int):
     return _round(float(Decimal(repr(v)) * mult)) if isinstance(v, float) else v * mult
 
 
-def _read_multiplier(s: str, p: int, r: Rules) -> tuple[int, int]:
+def read_multiplier(s: str, p: int, r: Rules) -> tuple[int, int]:
     """A chain of multipliers at p (万, 亿, 万亿, 千万): (factor, end). A 千 that starts a
     unit (千瓦, 千米, 千克) is the unit's, not a multiplier."""
     factor, i = 1, p
@@ -507,12 +507,12 @@ def _read_magnitude(s: str, p: int, r: Rules) -> tuple[int, int, str | None]:
                 and s[p + len(w):p + len(w) + 1]:
             inside, p = w, p + len(w)
             break
-    factor, p = _read_multiplier(s, p, r)
+    factor, p = read_multiplier(s, p, r)
     if factor > 1 and inside is None:
         for w in r.q_inside:
             if s.startswith(w, p) and s[p + len(w):p + len(w) + 1] in ("万", "亿") \
                     and s[p + len(w):p + len(w) + 1]:
-                f2, p2 = _read_multiplier(s, p + len(w), r)
+                f2, p2 = read_multiplier(s, p + len(w), r)
                 if f2 > 1:
                     factor, p, inside = factor * f2, p2, w
                 break
@@ -599,7 +599,7 @@ def _read_range(s: str, q: Quantity, num: _Num, factor: int, written, r: Rules) 
         n2 = _read_numeral(s, m2)
         if n2 is None or n2.chinese != num.chinese or n2.start != at + len(sep):
             return q
-        f2, p2 = _read_multiplier(s, n2.end, r) if not n2.chinese else (1, n2.end)
+        f2, p2 = read_multiplier(s, n2.end, r) if not n2.chinese else (1, n2.end)
         w2, u2, k2, e2 = _read_unit(s, p2, r)
         if written is not None and w2 is not None and w2 != written:
             return q

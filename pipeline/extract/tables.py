@@ -244,8 +244,7 @@ def read_unit(text: str) -> tuple[int, str, str] | None:
     """A unit as a table writes it (``万吨``, ``亿元``, ``%``, ``万只（片、套）``,
     ``载重吨``): (multiplier, unit after folding the multiplier, kind); None when the text
     is not a unit."""
-    from pipeline.extract.numerals import multiplier_value
-    from pipeline.extract.quantities import load_rules
+    from pipeline.extract.quantities import load_rules, read_multiplier
 
     s = re.sub(r"\s+", "", text or "")
     if not s or len(s) > 12 or re.search(r"\d", s):
@@ -255,18 +254,7 @@ def read_unit(text: str) -> tuple[int, str, str] | None:
     if pm:
         kind, rep = r.pct[s]
         return 1, rep, kind
-    factor, i = 1, 0
-    while i < len(s):
-        for m in ("万亿", "亿", "万", "千", "百"):
-            if s.startswith(m, i):
-                break
-        else:
-            break
-        um = r.unit_re.match(s, i)
-        if um and um.group(0).startswith(m) and len(um.group(0)) > len(m):
-            break                           # 千瓦, 千米: the 千 is the unit's
-        factor *= multiplier_value(m)
-        i += len(m)
+    factor, i = read_multiplier(s, 0, r)     # the running text's rule: 千瓦's 千 is the unit's
     rest = s[i:]
     if not rest:
         return (factor, "", "count") if factor > 1 else None
