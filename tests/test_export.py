@@ -197,7 +197,7 @@ def test_a_version_2_database_gets_the_case_number_columns(tmp_path):
         for name in ("case_number", "year", "court_code", "case_type", "serial"):
             conn.execute(sa.text(f"ALTER TABLE records DROP COLUMN {name}"))
         conn.execute(exportdb.schema_version.insert().values(version=2))
-    assert ensure_schema(engine) == 3
+    assert ensure_schema(engine) == exportdb.SCHEMA_VERSION
     with engine.connect() as conn:
         cols = {c["name"] for c in sa.inspect(conn).get_columns("records")}
     assert {"case_number", "year", "court_code", "case_type", "serial"} <= cols
@@ -476,8 +476,13 @@ def test_a_version_1_database_is_migrated_and_filled_on_next_export(tmp_path):
     reports = reports_copy(tmp_path)
     engine = make_engine(str(path))
     assert main(["export", str(reports), "--db", str(path)]) == 0
-    # take the database back to version 1: no period/status columns, no index
+    # take the database back to version 1: no period/status columns, no index (and none of
+    # what later versions added: the facts view, the indicator column and table)
     with engine.begin() as conn:
+        conn.execute(sa.text("DROP VIEW facts"))
+        conn.execute(sa.text("DROP INDEX ix_records_indicator"))
+        conn.execute(sa.text("ALTER TABLE records DROP COLUMN indicator"))
+        conn.execute(sa.text("DROP TABLE indicators"))
         conn.execute(sa.text("DROP INDEX ix_records_status_period"))
         for col in ("period_start", "period_end", "status"):
             conn.execute(sa.text(f"ALTER TABLE records DROP COLUMN {col}"))
@@ -491,7 +496,7 @@ def test_a_version_1_database_is_migrated_and_filled_on_next_export(tmp_path):
             "SELECT count(*) FROM records WHERE type = 'quantity' AND status IS NOT NULL")).scalar()
         quantities = conn.execute(sa.text("SELECT count(*) FROM records WHERE type = 'quantity'")).scalar()
     engine.dispose()
-    assert versions == [1, 2, 3]          # 2 -> 3: case numbers
+    assert versions == [1, 2, 3, 4]       # 2 -> 3: case numbers, 3 -> 4: indicator and facts
     assert quantities > 0 and filled == quantities
 
 
@@ -507,3 +512,43 @@ def test_csv_and_parquet_carry_period_and_status(tmp_path):
     assert set(table.column("status").to_pylist()) >= {"actual", "target", "estimate"}
     docs = pq.read_table(tmp_path / "pq" / "documents.parquet", columns=["reference_year"])
     assert 2023 in docs.column("reference_year").to_pylist()
+
+
+def test_facts_view_answers_the_cross_district_gdp_question(target, tmp_path):
+    """One query over the facts view of an export of several cities' reports: 2023 GDP
+    growth (result or estimate) and the 2024 target, one row per city, no target among the
+    results (issue 13's example)."""
+    db, extra, engine = target
+    reports = reports_copy(tmp_path)
+    assert main(["export", str(reports), "--db", db, *extra]) == 0
+    query = sa.text("SELECT region, value, status, indicator_name FROM facts "
+                    "WHERE indicator = 'gdp' AND role = 'change' AND period = :period "
+                    "AND status IN :statuses ORDER BY region").bindparams(
+                        sa.bindparam("statuses", expanding=True))
+    with engine.connect() as conn:
+        results = conn.execute(query, {"period": "2023", "statuses": ["actual", "estimate"]}).all()
+        targets = conn.execute(query, {"period": "2024", "statuses": ["target"]}).all()
+        catalog = conn.execute(sa.text("SELECT count(*) FROM indicators")).scalar()
+    assert {r.region: (r.value, r.status) for r in results} == {
+        "杭州市": (5.6, "actual"), "长沙市": (5.0, "estimate"), "洛阳市": (3.5, "actual")}
+    assert {r.indicator_name for r in results} == {"地区生产总值"}
+    assert {r.region: r.value for r in targets} == {"杭州市": 5.5, "长沙市": 6.0}
+    assert catalog > 100
+
+
+def test_a_version_3_database_gets_the_indicator_column_and_the_facts_view(tmp_path):
+    path = tmp_path / "old.sqlite"
+    reports = reports_copy(tmp_path)
+    engine = make_engine(str(path))
+    with engine.begin() as conn:                     # the version 3 tables: no indicator, no view
+        exportdb.metadata.create_all(conn)
+        conn.execute(sa.text("DROP INDEX ix_records_indicator"))
+        conn.execute(sa.text("ALTER TABLE records DROP COLUMN indicator"))
+        conn.execute(sa.text("DROP TABLE indicators"))
+        conn.execute(exportdb.schema_version.insert().values(version=3))
+    assert main(["export", str(reports), "--db", str(path)]) == 0
+    with engine.connect() as conn:
+        gdp = conn.execute(sa.text("SELECT count(*) FROM facts WHERE indicator = 'gdp'")).scalar()
+        versions = conn.execute(sa.text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
+    engine.dispose()
+    assert versions == [3, 4] and gdp > 5

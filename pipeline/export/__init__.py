@@ -33,7 +33,7 @@ RECORD_COLUMNS = (
     "sentence_end", "section_id", "section_path", "page", "paragraph", "source", "value",
     "value_max", "unit", "kind", "role", "direction", "qualifier", "metric", "period_start",
     "period_end", "status", "canonical", "parties", "case_number", "year", "court_code", "case_type",
-    "serial")
+    "serial", "indicator")
 JSON_COLUMNS = {"section_path", "parties", "path"}      # lists of strings
 INT_COLUMNS = {"year", "reference_year", "n_sections", "n_records", "level", "start_offset", "end_offset",
                "sentence_start", "sentence_end", "page", "paragraph", "serial"}

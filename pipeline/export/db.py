@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from pipeline.export import DOCUMENT_COLUMNS, ExportError, Output, readable_outputs, rows_of
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CHUNK = 500                 # rows per statement when deleting by id lists
 
 
@@ -118,6 +118,7 @@ records = sa.Table(
     sa.Column("court_code", sa.Text),
     sa.Column("case_type", sa.Text),
     sa.Column("serial", sa.Integer),
+    sa.Column("indicator", sa.Text),
     sa.ForeignKeyConstraint(["document_id", "section_id"], ["sections.document_id", "sections.id"],
                             name="fk_records_section"),
     sa.Index("ix_records_type", "type"),
@@ -126,7 +127,39 @@ records = sa.Table(
     sa.Index("ix_records_canonical", "canonical"),
     sa.Index("ix_records_section", "document_id", "section_id"),
     sa.Index("ix_records_status_period", "status", "period_start", "period_end"),
+    sa.Index("ix_records_indicator", "indicator"),
 )
+
+# The indicator catalog (rules/indicators.yaml) as the database knows it: written on every
+# export, so the facts view names indicators as the catalog of the exporting govreport does.
+indicators = sa.Table(
+    "indicators", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("national_name", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text),
+)
+
+# One tidy row per figure, as `govreport facts` writes them (pipeline/facts.py): the
+# cross-district question is one query on it. Plain SQL that SQLite and PostgreSQL share.
+FACTS_VIEW = """
+CREATE VIEW facts AS
+SELECT d.region_name AS region, d.region_level AS region_level,
+       d.region_province AS province, d.region_city AS city,
+       d.reference_year AS reference_year,
+       CASE WHEN r.period_start = r.period_end THEN r.period_start
+            ELSE r.period_start || '/' || r.period_end END AS period,
+       r.period_start AS period_start, r.period_end AS period_end, r.status AS status,
+       r.indicator AS indicator,
+       CASE WHEN d.region_level = 'national' THEN i.national_name ELSE i.name END AS indicator_name,
+       r.metric AS metric, r.role AS role, r.direction AS direction, r.value AS value,
+       r.unit AS unit, r.kind AS kind, r.text AS text, d.name AS document, d.source AS source,
+       r.id AS record_id
+FROM records r
+JOIN documents d ON d.id = r.document_id
+LEFT JOIN indicators i ON i.id = r.indicator
+WHERE r.type = 'quantity'
+"""
 
 
 # Forward migrations: MIGRATIONS[n] takes a database at version n to n + 1. The current
@@ -163,7 +196,28 @@ def _add_case_number_columns(conn: Connection) -> None:
     conn.execute(documents.update().values(output_sha256=""))
 
 
-MIGRATIONS: dict[int, object] = {1: _add_period_and_status, 2: _add_case_number_columns}
+def _add_indicators_and_facts(conn: Connection) -> None:
+    """Version 3 → 4: records get ``indicator``, the catalog its table, and the ``facts``
+    view; stored output hashes are cleared so that the next export fills the column."""
+    insp = sa.inspect(conn)
+    if "indicator" not in {c["name"] for c in insp.get_columns("records")}:
+        conn.execute(sa.text("ALTER TABLE records ADD COLUMN indicator TEXT"))
+    if "ix_records_indicator" not in {i["name"] for i in insp.get_indexes("records")}:
+        next(i for i in records.indexes if i.name == "ix_records_indicator").create(conn)
+    indicators.create(conn, checkfirst=True)
+    conn.execute(sa.text(FACTS_VIEW))
+    conn.execute(documents.update().values(output_sha256=""))
+
+
+MIGRATIONS: dict[int, object] = {1: _add_period_and_status, 2: _add_case_number_columns,
+                                 3: _add_indicators_and_facts}
+
+
+def _write_catalog(conn: Connection) -> None:
+    from pipeline.indicators import catalog
+    rows = [{"id": i.id, "name": i.name, "national_name": i.national_name, "unit": i.unit}
+            for i in sorted(catalog().indicators.values(), key=lambda i: i.id)]
+    _upsert(conn, indicators, rows, ["id"])
 
 
 class DatabaseError(Exception):
@@ -224,6 +278,7 @@ def ensure_schema(engine: Engine) -> int:
                 raise DatabaseError("a table 'documents' exists but no 'schema_version': "
                                     "not a govreport database, or a damaged one")
             metadata.create_all(conn)
+            conn.execute(sa.text(FACTS_VIEW))
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
             return SCHEMA_VERSION
         current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
@@ -317,6 +372,8 @@ def export_outputs(outdir: str | Path, engine: Engine, *, force: bool = False,
                    on_error=None) -> DbStats:
     """Export every output in ``outdir``; each document in a transaction of its own."""
     ensure_schema(engine)
+    with engine.begin() as conn:
+        _write_catalog(conn)
     stats = DbStats()
     for out in readable_outputs(outdir, stats.errors, on_error):
         try:
