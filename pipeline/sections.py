@@ -38,6 +38,8 @@ _SCHEMA = {
         "toc": {"type": "object", "required": ["title", "leader"],
                 "properties": {"title": {"type": "string"}, "leader": {"type": "string"}}},
         "part_headings": {"type": "array", "items": {"type": "string"}},
+        "lead_event_words": {"type": "array", "items": {"type": "string", "minLength": 2}},
+        "lead_title_words": {"type": "array", "items": {"type": "string", "minLength": 2}},
     },
 }
 
@@ -59,6 +61,8 @@ class _Rules:
     toc_title: re.Pattern | None = None
     toc_leader: re.Pattern | None = None
     part_headings: tuple = ()
+    lead_event_words: tuple = ()
+    lead_title_words: tuple = ()
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +86,8 @@ def _rules() -> _Rules:
         raise rules.RulesError(f"rules/sections.yaml: bad part_headings pattern: {e}") from None
     return _Rules(markers, data["limits"], tuple(data["label_bad_endings"]),
                   tuple(data["label_bad_starts"]), tuple(data["lead_bad_starts"]),
-                  tuple(data["lead_bad_endings"]), toc_title, toc_leader, parts)
+                  tuple(data["lead_bad_endings"]), toc_title, toc_leader, parts,
+                  tuple(data.get("lead_event_words") or ()), tuple(data.get("lead_title_words") or ()))
 
 
 @dataclass
@@ -296,11 +301,20 @@ def _is_lead_sentence(sent: str, max_len: int, inner: bool = False) -> bool:
         return False
     if _match_marker(body):        # 一是… inside a running paragraph is a list item
         return False
+    if _reports_an_event(body, r):
+        return False
     if _CN_FIGURE.search(_QUOTED.sub("", body)):
         return False
     if inner and re.search(r"[，,；;：:、]", body):
         return False
     return not re.search(r"[；;：:（(]", body)
+
+
+def _reports_an_event(body: str, r: _Rules) -> bool:
+    """A short sentence that tells one event (某中心建成投用, 某产品获批地理标志, 某地入选试点)
+    is a fact of the paragraph, not its title; a title sums a field up and says how it went
+    (持续, 不断, 加快, 稳步 …), which an event sentence with such a word does too."""
+    return any(w in body for w in r.lead_event_words) and not any(w in body for w in r.lead_title_words)
 
 
 _SOFT_FORMS = {"lead", "label", "shi", "dash"}

@@ -131,3 +131,21 @@ def test_numbered_item_stating_an_amount_is_not_a_heading():
                  "1、贯彻执行国家和本市有关工商业、内外贸、粮食流通等方面的方针、政策和法律、法规及规章，并结合本区实际,制订具体实施意见。")
     t = titles(find_sections(doc))
     assert [x[1] for x in t] == ["2023年工作回顾"]
+
+
+def test_a_sentence_telling_one_event_is_not_a_lead_sentence(tmp_path):
+    """Shenzhen's 2024 work report: the lead sentence 节能降耗成效明显 titles the run of
+    facts after it; 深圳入选国家首批碳达峰试点城市 (one event, no word that sums a field up)
+    is the first of those facts, not a heading of its own."""
+    text = ("（七）全面加强生态环境保护。大气环境质量稳中有升。深圳空气质量在全国168个重点城市中位居前列，"
+            "臭氧年均浓度下降10.9%，PM2.5年均浓度17.6微克/立方米。完成公共领域车辆、作业机械清洁化替代357台，"
+            "淘汰国三以下老旧车6.1万辆。建设世界一流“超充之城”，出台充电基础设施建设三年行动规划，"
+            "新增新能源汽车充电桩16.1万个、累计28.7万个，建成投用超级快充站161座、车网互动站70座、"
+            "综合能源补给站30座。面向全球发布数字能源白皮书。节能降耗成效明显。深圳入选国家首批碳达峰试点城市。"
+            "新增绿色建筑2500万平方米、装配式建筑2380万平方米，建成超低能耗、近零能耗、零碳建筑68万平方米。"
+            "创建国家级绿色工厂29家、绿色供应链3家，获评国家级工业产品绿色设计示范企业3家。\n")
+    path = tmp_path / "shenzhen.txt"
+    path.write_text(text, encoding="utf-8")
+    got = [title for _, title, _ in titles(find_sections(read_document(path)))]
+    assert "节能降耗成效明显" in got and "大气环境质量稳中有升" in got
+    assert "深圳入选国家首批碳达峰试点城市" not in got
