@@ -485,22 +485,8 @@ def add_parser(subparsers) -> None:
 
 
 def _read_all(paths: list[str], errors: list[str]) -> list[tuple[str, dict]]:
-    from pathlib import Path
-
-    from pipeline.export import ExportError, read_output, readable_outputs
-    outputs = []
-    for arg in paths:
-        p = Path(arg)
-        if p.is_dir():
-            outputs += [(o.name, o.data) for o in readable_outputs(p, errors)]
-        else:
-            try:
-                o = read_output(p)
-            except ExportError as e:
-                errors.append(str(e))
-                continue
-            outputs.append((o.name, o.data))
-    return outputs
+    from pipeline.export import outputs_of_paths
+    return [(o.name, o.data) for o in outputs_of_paths(paths, errors)]
 
 
 def run(args) -> int:

@@ -12,7 +12,7 @@ import csv
 import sys
 from pathlib import Path
 
-from pipeline.export import ExportError, Output, period_bounds, read_output, readable_outputs
+from pipeline.export import ExportError, Output, outputs_of_paths, period_bounds
 from pipeline.indicators import indicator_name
 
 FACT_COLUMNS = (
@@ -66,18 +66,6 @@ def keep(row: dict, indicators: set[str] | None, statuses: set[str] | None,
         if p not in periods and not (same_year and row["period_start"][:4] in periods):
             return False
     return True
-
-
-def _outputs(paths: list[str], errors: list[str]):
-    for arg in paths:
-        p = Path(arg)
-        if p.is_dir():
-            yield from readable_outputs(p, errors)
-        else:
-            try:
-                yield read_output(p)
-            except ExportError as e:
-                errors.append(str(e))
 
 
 def write_facts(rows, dest: Path) -> int:
@@ -138,7 +126,7 @@ def run(args) -> int:
     errors: list[str] = []
     indicators, statuses, periods = _set(args.indicator), _set(args.status), _set(args.period)
     rows, documents = [], 0
-    for out in _outputs(args.paths, errors):
+    for out in outputs_of_paths(args.paths, errors):
         documents += 1
         rows += [r for r in fact_rows(out) if keep(r, indicators, statuses, periods)
                  and (r["indicator"] or not args.with_indicator)]

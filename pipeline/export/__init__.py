@@ -98,6 +98,20 @@ def readable_outputs(outdir: str | Path, errors: list[str], on_error=None) -> It
         yield out
 
 
+def outputs_of_paths(paths: list[str], errors: list[str]) -> Iterator[Output]:
+    """The readable outputs named on a command line: folders (their output files in name
+    order) and single output files; each one that cannot be read goes to ``errors``."""
+    for arg in paths:
+        path = Path(arg)
+        if path.is_dir():
+            yield from readable_outputs(path, errors)
+            continue
+        try:
+            yield read_output(path)
+        except ExportError as e:
+            errors.append(str(e))
+
+
 def document_row(out: Output) -> dict:
     doc = out.data["document"]
     region = doc.get("region") or {}

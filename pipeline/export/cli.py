@@ -50,27 +50,19 @@ def run(args: argparse.Namespace) -> int:
             failed |= _to_db(args, db)
         # A folder that cannot be written (read-only, full disk): one line, and the other
         # targets still run; the old files there stay whole (written via temp files).
-        if args.csv:
-            from pipeline.export.files import export_csv
+        from pipeline.export import files
+        for dest, export, suffix in ((args.csv, files.export_csv, "csv"),
+                                     (args.parquet, files.export_parquet, "parquet")):
+            if not dest:
+                continue
             try:
-                st = export_csv(args.outdir, args.csv, on_error=_error)
+                st = export(args.outdir, dest, on_error=_error)
             except OSError as e:
-                _cannot_write(args.csv, e)
+                _cannot_write(dest, e)
                 failed = True
             else:
-                print(f"export: {st.documents} documents, {st.records} records -> {args.csv}/*.csv",
+                print(f"export: {st.documents} documents, {st.records} records -> {dest}/*.{suffix}",
                       file=sys.stderr)
-                failed |= bool(st.errors)
-        if args.parquet:
-            from pipeline.export.files import export_parquet
-            try:
-                st = export_parquet(args.outdir, args.parquet, on_error=_error)
-            except OSError as e:
-                _cannot_write(args.parquet, e)
-                failed = True
-            else:
-                print(f"export: {st.documents} documents, {st.records} records -> "
-                      f"{args.parquet}/*.parquet", file=sys.stderr)
                 failed |= bool(st.errors)
     except ExportError as e:
         _error(str(e))
